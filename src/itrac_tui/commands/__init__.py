@@ -1,0 +1,1 @@
+"""Headless commands (scan, export, reconcile): thin wrappers over the core."""

@@ -1,0 +1,1 @@
+"""The pure core of itrac-tui: polars only, never Textual."""

@@ -1,0 +1,149 @@
+"""Header aliases -> canonical fields (spec §2); user mappings that fix what the detector got wrong."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.rules import Rules
+
+FIELDS: tuple[str, ...] = (
+    "entry_number",
+    "line_number",
+    "tariff_ordinal",
+    "hts",
+    "ch99_hts",
+    "country",
+    "entered_value",
+    "duty",
+    "ieepa_duty",
+    "liquidation_date",
+    "liquidation_status",
+    "entry_type",
+    "entry_date",
+)
+REQUIRED: tuple[str, ...] = ("entry_number", "hts")
+MONEY_FIELDS: tuple[str, ...] = ("entered_value", "duty", "ieepa_duty")
+FIELD_LABELS: dict[str, str] = {
+    "entry_number": "Entry Summary Number",
+    "line_number": "Line Number",
+    "tariff_ordinal": "Tariff Ordinal Number",
+    "hts": "HTS Number",
+    "ch99_hts": "Chapter 99 HTS",
+    "country": "Country of Origin",
+    "entered_value": "Entered Value",
+    "duty": "Duty on the row",
+    "ieepa_duty": "IEEPA Duty Paid",
+    "liquidation_date": "Liquidation Date",
+    "liquidation_status": "Liquidation Status",
+    "entry_type": "Entry Type",
+    "entry_date": "Entry Date",
+}
+
+
+def norm_header(text: str) -> str:
+    """Header as compared: lower case, letters and digits only."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """Which header of the file holds each field, what is missing, and the layout it implies."""
+
+    mapping: dict[str, str]
+    missing: tuple[str, ...]
+    headers: tuple[str, ...]
+    layout: str  # "separate_rows" | "same_row"
+
+    @property
+    def has_liquidation(self) -> bool:
+        """True when both liquidation status and date are mapped."""
+        return "liquidation_status" in self.mapping and "liquidation_date" in self.mapping
+
+
+def detect_columns(
+    headers: Sequence[str], rules: Rules, mapping: dict[str, str] | None = None
+) -> ColumnMatch:
+    """Match headers to fields by alias (first alias wins); `mapping` entries override."""
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(norm_header(h), h)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for field, header in (mapping or {}).items():
+        if field not in FIELDS:
+            raise InputError(f"mapping names an unknown field {field!r}; fields: {', '.join(FIELDS)}")
+        actual = by_norm.get(norm_header(header))
+        if actual is None:
+            raise InputError(
+                f"mapping says {field} is column {header!r}, but the file has no such column "
+                f"(headers: {', '.join(headers)})"
+            )
+        found[field] = actual
+        used.add(actual)
+    for field in FIELDS:
+        if field in found:
+            continue
+        for alias in rules.column_aliases.get(field, ()):
+            actual = by_norm.get(norm_header(alias))
+            if actual is not None and actual not in used:
+                found[field] = actual
+                used.add(actual)
+                break
+    missing = tuple(f for f in REQUIRED if f not in found)
+    if "duty" not in found and "ieepa_duty" not in found:
+        missing += ("duty",)
+    layout = "same_row" if "ch99_hts" in found else "separate_rows"
+    return ColumnMatch(found, missing, tuple(headers), layout)
+
+
+def require_columns(match: ColumnMatch, file: str) -> None:
+    """Raise a one-line InputError naming what is missing and the headers seen."""
+    if not match.missing:
+        return
+    names = ", ".join(f"{f} ({FIELD_LABELS[f]})" for f in match.missing)
+    seen = ", ".join(repr(h) for h in match.headers[:40])
+    more = f" (+{len(match.headers) - 40} more)" if len(match.headers) > 40 else ""
+    hint = ""
+    if "hts" in match.missing and "entry_number" in match.mapping:
+        hint = (
+            " This looks like an entry-level summary without line detail: refund work needs the"
+            " line-level ES-003 report (Entry Summary Line Tariff Details)."
+        )
+    raise InputError(
+        f"{file}: cannot find required column(s): {names}. Headers seen: {seen}{more}.{hint}"
+        " Fix with --mapping FILE (field = \"Header\") or on the load screen (o)."
+    )
+
+
+def load_mapping_file(path: str | Path) -> dict[str, str]:
+    """Read a mapping TOML: `field = "Header"` at top level or under [mapping]."""
+    from itrac_tui.config import read_toml
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"mapping file not found: {p}")
+    try:
+        data = read_toml(p)
+    except Exception as exc:
+        raise InputError(f"mapping file {p} is not valid TOML: {exc}") from None
+    data = data.get("mapping", data)
+    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def saved_mapping() -> dict[str, str]:
+    """The mapping the user saved for next time (config dir mappings.toml)."""
+    from itrac_tui.config import mappings_path, read_toml
+
+    data = read_toml(mappings_path()).get("mapping", {})
+    return {str(k): str(v) for k, v in data.items() if k in FIELDS}
+
+
+def save_mapping(mapping: dict[str, str]) -> None:
+    """Save a mapping for next time (replaces the saved one)."""
+    from itrac_tui.config import mappings_path, write_toml
+
+    write_toml(mappings_path(), {"mapping": {k: v for k, v in mapping.items() if k in FIELDS}})

@@ -1,0 +1,184 @@
+"""Load an export: read every part, map columns, normalise and assemble (the front of the flow)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import polars as pl
+
+from itrac_tui.core.assemble import assemble, canon
+from itrac_tui.core.columns import (
+    FIELD_LABELS,
+    ColumnMatch,
+    detect_columns,
+    require_columns,
+    saved_mapping,
+)
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export, Warning_
+from itrac_tui.core.read import (
+    FILE_COL,
+    ROW_COL,
+    is_xlsx,
+    read_csv_file,
+    read_xlsx_file,
+    sniff,
+    xlsx_headers,
+)
+from itrac_tui.core.rules import Rules
+
+Progress = Callable[[str, int, int], None]
+RESERVED = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS) | {"line_id", "raw", "reason"}
+
+LIQUIDATION_HELP = (
+    "The export has no Liquidation Status / Liquidation Date columns, so every line with IEEPA"
+    " duty is in review. In ACE Reports, open the ES-003 report, choose Modify Report > Columns,"
+    " add 'Liquidation Status' and 'Liquidation Date', and run the export again."
+)
+
+
+def headers_of(path: Path) -> tuple[str, ...]:
+    """Header row of an export file (CSV or XLSX)."""
+    return xlsx_headers(path) if is_xlsx(path) else sniff(path).headers
+
+
+def _effective_mapping(
+    headers: Sequence[str], explicit: dict[str, str] | None
+) -> dict[str, str]:
+    """Saved mapping entries whose header exists in this file, then the explicit mapping."""
+    present = {h.strip().lower() for h in headers}
+    merged = {k: v for k, v in saved_mapping().items() if v.strip().lower() in present}
+    merged.update(explicit or {})
+    return merged
+
+
+def inspect_file(path: Path, rules: Rules, mapping: dict[str, str] | None = None) -> ColumnMatch:
+    """What the detector finds in one file (headers, mapped fields, missing fields, layout)."""
+    headers = headers_of(path)
+    return detect_columns(headers, rules, _effective_mapping(headers, mapping))
+
+
+def _safe_name(header: str) -> str:
+    return f"{header} (file)" if header in RESERVED or header.startswith("_") else header
+
+
+def _read_part(
+    path: Path, match: ColumnMatch, context: bool
+) -> tuple[pl.DataFrame, list[str]]:
+    """Read one part; returns the frame (originals + c_* copies + provenance) and its originals."""
+    if is_xlsx(path):
+        df = read_xlsx_file(path)
+    else:
+        wanted = None if context else sorted(set(match.mapping.values()))
+        df = read_csv_file(path, sniff(path), wanted)
+    originals = [c for c in df.columns if c != ROW_COL]
+    if not context:
+        originals = [c for c in originals if c in match.mapping.values()]
+    renames = {c: _safe_name(c) for c in originals if _safe_name(c) != c}
+    df = df.with_columns(
+        *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
+        pl.lit(str(path)).alias(FILE_COL),
+    ).rename(renames)
+    return df, [renames.get(c, c) for c in originals]
+
+
+def load_export(
+    paths: Sequence[str | Path],
+    rules: Rules,
+    *,
+    mapping: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    context: bool = True,
+) -> Export:
+    """Read the parts of one export (in the given order) and assemble lines and components.
+
+    `context=False` reads only the decisive columns (what `scan` needs), much faster.
+    """
+    files = [Path(p) for p in paths]
+    if not files:
+        raise InputError("no input files given")
+    for f in files:
+        if not f.is_file():
+            raise InputError(f"no such file: {f}")
+    frames: list[pl.DataFrame] = []
+    originals: list[str] = []
+    matches: list[ColumnMatch] = []
+    rows_so_far = 0
+    for k, path in enumerate(files, start=1):
+        if progress:
+            progress(f"Reading {path.name} (file {k} of {len(files)})", rows_so_far, 0)
+        match = inspect_file(path, rules, mapping)
+        require_columns(match, str(path))
+        if matches and match.layout != matches[0].layout:
+            raise InputError(
+                f"{path}: its layout ({match.layout}) differs from {files[0]} "
+                f"({matches[0].layout}); parts of one export must share a layout"
+            )
+        df, cols = _read_part(path, match, context)
+        matches.append(match)
+        frames.append(df)
+        originals.extend(c for c in cols if c not in originals)
+        rows_so_far += df.height
+        if progress:
+            progress(f"Read {path.name}: {df.height:,} rows", rows_so_far, 0)
+    raw = pl.concat(frames, how="diagonal_relaxed") if len(frames) > 1 else frames[0]
+    if progress:
+        progress(f"Assembling lines from {raw.height:,} rows", raw.height, 0)
+
+    first = matches[0]
+    labels = {f: first.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
+    has_line_col = all("line_number" in m.mapping for m in matches)
+    built = assemble(
+        raw,
+        rules,
+        layout=first.layout,
+        labels=labels,
+        original_columns=originals,
+        has_line_col=has_line_col,
+    )
+    has_liq = all(m.has_liquidation for m in matches)
+    notices = _notices(built.set_aside, built.rejected, built.rows.height, has_liq)
+    return Export(
+        files=tuple(str(f) for f in files),
+        layout=first.layout,
+        mapping=dict(first.mapping),
+        lines=built.lines,
+        components=built.components,
+        rows=built.rows,
+        set_aside=built.set_aside,
+        rejected=built.rejected,
+        rows_read=raw.height,
+        has_liquidation=has_liq,
+        notices=notices,
+    )
+
+
+def _notices(
+    set_aside: pl.DataFrame, rejected: pl.DataFrame, used: int, has_liq: bool
+) -> tuple[Warning_, ...]:
+    out: list[Warning_] = []
+    if not has_liq:
+        out.append(Warning_("no_liquidation_columns", 1, LIQUIDATION_HELP))
+    if set_aside.height:
+        for reason, n in set_aside.group_by("reason").len().sort("reason").iter_rows():
+            out.append(Warning_("set_aside", n, f"{n:,} row(s) set aside: {reason}"))
+        rollups = set_aside.filter(pl.col("reason").str.contains("roll-up|totals")).height
+        if used == 0 and rollups:
+            out.append(
+                Warning_(
+                    "rollup_only",
+                    rollups,
+                    "The file holds only entry-level roll-ups: refund work needs penny-precise"
+                    " line detail (the ES-003 Entry Summary Line Tariff Details report).",
+                )
+            )
+    if rejected.height:
+        out.append(
+            Warning_(
+                "rejected",
+                rejected.height,
+                f"{rejected.height:,} row(s) rejected; see the rejected rows (export --rejected).",
+            )
+        )
+    return tuple(out)

@@ -1,0 +1,203 @@
+"""Normalising ITRAC values (spec §4-§5): one polars expression per quirk, all vectorised."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from functools import cache
+
+import polars as pl
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def clean(expr: pl.Expr) -> pl.Expr:
+    """Strip whitespace; an empty string becomes null."""
+    s = expr.str.strip_chars()
+    return pl.when(s.str.len_bytes() > 0).then(s)
+
+
+# --- money -------------------------------------------------------------------------------------
+_MONEY_RE = r"^([+-]?)([0-9]*)(?:\.([0-9]*))?$"
+
+
+def _money_parts(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    s = clean(expr)
+    paren = s.str.starts_with("(") & s.str.ends_with(")")
+    compact = s.str.replace_all(r"[\$,\s()]|USD", "")
+    # "-$5" and "$-5" both leave "-5"; a trailing minus ("5.00-") is an accounting form too
+    trailing = compact.str.ends_with("-") & ~compact.str.starts_with("-")
+    compact = pl.when(trailing).then(pl.lit("-") + compact.str.strip_suffix("-")).otherwise(compact)
+    parts = compact.str.extract_groups(_MONEY_RE)
+    return s, paren, parts.struct.field("1"), parts.struct.field("2"), parts.struct.field("3")
+
+
+def money_cents(expr: pl.Expr) -> pl.Expr:
+    """Money text ($1,234.56, -$1.00, ($1.00), 1234.5) to Int64 cents; blank or invalid -> null."""
+    s, paren, sign, whole, frac = _money_parts(expr)
+    frac3 = frac.fill_null("").str.pad_end(3, "0")
+    cents = (
+        whole.replace("", "0").fill_null("0").cast(pl.Int64, strict=False) * 100
+        + frac3.str.slice(0, 2).cast(pl.Int64, strict=False)
+        + (frac3.str.slice(2, 1).cast(pl.Int64, strict=False) >= 5).cast(pl.Int64)
+    )
+    has_digits = (whole.str.len_bytes() > 0) | (frac.fill_null("").str.len_bytes() > 0)
+    negative = (sign == "-") | paren
+    return (
+        pl.when(s.is_not_null() & has_digits)
+        .then(pl.when(negative).then(-cents).otherwise(cents))
+        .cast(pl.Int64)
+    )
+
+
+def money_invalid(expr: pl.Expr) -> pl.Expr:
+    """True where a money cell holds text that is not money (N/A, #VALUE!, ...)."""
+    s, _paren, _sign, whole, frac = _money_parts(expr)
+    has_digits = (whole.str.len_bytes() > 0) | (frac.fill_null("").str.len_bytes() > 0)
+    return (s.is_not_null() & ~has_digits.fill_null(False)).fill_null(False)
+
+
+# --- dates -------------------------------------------------------------------------------------
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """MM/DD/YYYY, YYYY-MM-DD (with or without a time), YYYYMMDD or an Excel serial -> Date."""
+    s = clean(expr)
+    serial = s.str.extract(r"^([0-9]{5})(?:\.0+)?$").cast(pl.Int64, strict=False)
+    return pl.coalesce(
+        s.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
+        s.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        pl.when(s.str.len_bytes() == 8).then(s.str.strptime(pl.Date, "%Y%m%d", strict=False)),
+        pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial),
+        s.str.strptime(pl.Date, "%m/%d/%y", strict=False),
+    )
+
+
+def date_invalid(expr: pl.Expr) -> pl.Expr:
+    """True where a date cell holds text that is not a date."""
+    return (clean(expr).is_not_null() & parse_date(expr).is_null()).fill_null(False)
+
+
+# --- countries ---------------------------------------------------------------------------------
+@cache
+def _country_map() -> dict[str, str]:
+    import pycountry
+
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        out[c.alpha_3] = c.alpha_2
+        out[c.name.upper()] = c.alpha_2
+        if hasattr(c, "common_name"):
+            out[c.common_name.upper()] = c.alpha_2
+    for c in pycountry.countries:
+        out[c.alpha_2] = c.alpha_2
+    out.update({"UK": "GB", "KOREA": "KR", "SOUTH KOREA": "KR", "TAIWAN": "TW", "KOS": "XK"})
+    out["XK"] = "XK"
+    return out
+
+
+def country_alpha2(expr: pl.Expr) -> pl.Expr:
+    """Alpha-2 or alpha-3 code (or an English name) to ISO alpha-2; unknown -> null."""
+    u = clean(expr).str.to_uppercase()
+    return u.replace_strict(_country_map(), default=None, return_dtype=pl.String)
+
+
+# --- HTS ---------------------------------------------------------------------------------------
+def hts_digits(expr: pl.Expr) -> pl.Expr:
+    """Digits of an HTS code; a 9-digit commodity code gets its stripped leading zero back."""
+    d = clean(expr).str.replace_all(r"[^0-9]", "")
+    d = pl.when(d.str.len_bytes() > 0).then(d)
+    return pl.when((d.str.len_bytes() == 9) & ~is_ch99_digits(d)).then("0" + d).otherwise(d)
+
+
+def is_ch99_digits(digits: pl.Expr) -> pl.Expr:
+    """True for a Chapter 99 code (9903.xx.xx / 9902.xx.xx) given as digits."""
+    return (
+        (digits.str.starts_with("9903") | digits.str.starts_with("9902"))
+        & digits.str.len_bytes().is_between(8, 10)
+    ).fill_null(False)
+
+
+def ch99_display(digits: pl.Expr) -> pl.Expr:
+    """Chapter 99 digits as 9903.NN.NN."""
+    return digits.str.slice(0, 4) + "." + digits.str.slice(4, 2) + "." + digits.str.slice(6, 2)
+
+
+def hts_display(digits: pl.Expr) -> pl.Expr:
+    """Commodity digits as NNNN.NN.NNNN (8 digits: NNNN.NN.NN); other lengths as given."""
+    n = digits.str.len_bytes()
+    head = digits.str.slice(0, 4) + "." + digits.str.slice(4, 2) + "."
+    return (
+        pl.when(n == 10)
+        .then(head + digits.str.slice(6, 4))
+        .when(n == 8)
+        .then(head + digits.str.slice(6, 2))
+        .otherwise(digits)
+    )
+
+
+# --- entry numbers -----------------------------------------------------------------------------
+_LETTERS = {
+    **{str(d): d for d in range(10)},
+    **{chr(ord("A") + i): i + 1 for i in range(9)},  # A-I -> 1-9
+    **{chr(ord("J") + i): i + 1 for i in range(9)},  # J-R -> 1-9
+    **{chr(ord("S") + i): i + 2 for i in range(8)},  # S-Z -> 2-9
+}
+
+
+def entry_compact(expr: pl.Expr) -> pl.Expr:
+    """Upper-case entry number without dashes or spaces (may still be malformed)."""
+    return clean(expr).str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+
+
+def entry_scientific(expr: pl.Expr) -> pl.Expr:
+    """True for an entry number a spreadsheet turned into scientific notation (3.16123E+10)."""
+    return clean(expr).str.contains(r"^[0-9]+(\.[0-9]+)?[eE][+-]?[0-9]+$").fill_null(False)
+
+
+def entry_valid_shape(compact: pl.Expr) -> pl.Expr:
+    """True when the compact entry number is 3 filer characters + 8 digits."""
+    return compact.str.contains(r"^[A-Z0-9]{3}[0-9]{8}$").fill_null(False)
+
+
+def entry_number(expr: pl.Expr) -> pl.Expr:
+    """Canonical FFF-NNNNNNN-C, or null when the value is not an entry number."""
+    c = entry_compact(expr)
+    canon = c.str.slice(0, 3) + "-" + c.str.slice(3, 7) + "-" + c.str.slice(10, 1)
+    return pl.when(entry_valid_shape(c)).then(canon)
+
+
+def check_digit_ok(compact: pl.Expr) -> pl.Expr:
+    """Luhn mod 10 over the 10 mapped characters (rightmost doubled) equals the 11th character."""
+    total = pl.lit(0, dtype=pl.Int64)
+    for i in range(10):
+        d = compact.str.slice(i, 1).replace_strict(_LETTERS, default=None, return_dtype=pl.Int64)
+        if (9 - i) % 2 == 0:  # rightmost and every second one leftwards are doubled
+            d = d * 2
+            d = pl.when(d > 9).then(d - 9).otherwise(d)
+        total = total + d
+    check = (10 - total % 10) % 10
+    return (check == compact.str.slice(10, 1).cast(pl.Int64, strict=False)).fill_null(False)
+
+
+# --- statuses, entry types, integers -----------------------------------------------------------
+def status_key(text: str) -> str:
+    """Normalised status word for lookups (upper case, single spaces)."""
+    return " ".join(text.upper().split())
+
+
+def liquidation_status(expr: pl.Expr, words: Mapping[str, str]) -> pl.Expr:
+    """Map status codes and words to UNL/LIQ/RLQ/SUS/EXT; anything else stays as written."""
+    s = clean(expr)
+    key = s.str.to_uppercase().str.replace_all(r"\s+", " ")
+    return key.replace_strict(dict(words), default=s, return_dtype=pl.String)
+
+
+def entry_type(expr: pl.Expr) -> pl.Expr:
+    """Entry type as two digits ("1" -> "01"); non-numeric values as written."""
+    s = clean(expr)
+    digits = s.str.extract(r"^([0-9]{1,2})(?:\.0+)?\b")
+    return pl.coalesce(digits.str.zfill(2), s)
+
+
+def to_int(expr: pl.Expr) -> pl.Expr:
+    """Leading integer of a cell ("3", "3.0") as Int64; otherwise null."""
+    return clean(expr).str.extract(r"^([0-9]+)(?:\.0+)?$").cast(pl.Int64, strict=False)

@@ -1,0 +1,799 @@
+"""Reconciling ITRAC with accounts payable: read the AP file, roll ITRAC up by entry, compare."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from itrac_tui.core.errors import InputError
+
+# --- normalisers --------------------------------------------------------------------------------
+# The lead's core.normalise / core.money are the source of truth; the private equivalents below
+# are used only while they are missing, so AP and ITRAC entry numbers normalise the same way.
+try:  # pragma: no cover - depends on which core modules have landed
+    from itrac_tui.core.normalise import entry_number as _entry_number_expr
+    from itrac_tui.core.normalise import money_cents as _money_cents_expr
+    from itrac_tui.core.normalise import money_invalid as _money_invalid_expr
+except ImportError:  # pragma: no cover
+    _entry_number_expr = None
+    _money_cents_expr = None
+    _money_invalid_expr = None
+try:  # pragma: no cover
+    from itrac_tui.core.money import format_cents as _format_cents
+except ImportError:  # pragma: no cover
+    _format_cents = None
+
+MEASURES: tuple[str, ...] = ("total_duty", "ieepa_duty")
+MEASURE_LABELS: dict[str, str] = {"total_duty": "Total duty", "ieepa_duty": "IEEPA duty"}
+STATUSES: tuple[str, ...] = ("matched", "mismatched", "missing_in_ap", "missing_in_itrac")
+STATUS_LABELS: dict[str, str] = {
+    "matched": "Matched",
+    "mismatched": "Mismatched",
+    "missing_in_ap": "Missing in AP",
+    "missing_in_itrac": "Missing in ITRAC",
+}
+
+# AP fields -> header aliases, most specific first; matched case- and punctuation-insensitively.
+AP_FIELDS: tuple[str, ...] = ("entry_number", "amount", "ieepa_amount", "document")
+AP_REQUIRED: tuple[str, ...] = ("entry_number", "amount")
+AP_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "entry_number": (
+        "Entry Number",
+        "Entry No",
+        "Entry #",
+        "Entry Num",
+        "Entry Summary Number",
+        "Entry Summary #",
+        "Customs Entry",
+        "Customs Entry Number",
+        "Customs Entry No",
+        "CBP Entry Number",
+        "CBP Entry",
+        "Entry",
+    ),
+    "amount": (
+        "Duty Paid",
+        "Duty Amount",
+        "Total Duty",
+        "Total Duty Paid",
+        "Customs Duty",
+        "Duty",
+        "Amount Paid",
+        "Invoice Amount",
+        "Net Amount",
+        "Amount",
+        "Amount USD",
+    ),
+    "ieepa_amount": (
+        "IEEPA Duty",
+        "IEEPA Duty Paid",
+        "IEEPA Amount",
+        "IEEPA",
+        "Duty Component IEEPA",
+    ),
+    "document": (
+        "Document Number",
+        "Document No",
+        "Document #",
+        "Document",
+        "Invoice Number",
+        "Invoice No",
+        "Invoice #",
+        "Invoice",
+        "Voucher Number",
+        "Voucher No",
+        "Voucher",
+        "Bill Number",
+        "Bill No",
+        "Reference",
+        "Doc No",
+        "Doc Number",
+    ),
+}
+
+ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252")
+DELIMITERS: tuple[str, ...] = (",", "\t", "|")
+HEADER_SEARCH_ROWS = 20
+COMPUTED_AP_COLUMNS: tuple[str, ...] = (
+    "source_row",
+    "entry_number",
+    "amount_cents",
+    "ieepa_cents",
+    "document",
+    "duplicate_document",
+)
+REJECTED_COLUMNS: tuple[str, ...] = ("source_file", "source_row", "column", "value", "reason", "raw")
+
+
+def _header_key(text: str) -> str:
+    """Case- and punctuation-insensitive key of a header ('Entry #' == 'entry no.' -> no)."""
+    t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
+    return re.sub(r"[^a-z0-9]", "", t)
+
+
+def format_cents(cents: int) -> str:
+    """Cents as a plain decimal string: 123456 -> '1234.56', -5 -> '-0.05'."""
+    if _format_cents is not None:
+        return _format_cents(cents)
+    return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+def format_cents_grouped(cents: int | None) -> str:
+    """Cents with thousands separators for display: 123456789 -> '1,234,567.89'; None -> '—'."""
+    if cents is None:
+        return "—"
+    return f"{'-' if cents < 0 else ''}{abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+def parse_cents(text: str) -> int:
+    """Parse a user-typed amount ('0.05', '$1,000', '12') into exact cents (ValueError if not)."""
+    s = text.strip().replace("$", "").replace(",", "")
+    m = re.fullmatch(r"(-?)(\d*)(?:\.(\d{0,2}))?", s)
+    if not m or not (m.group(2) or m.group(3)):
+        raise ValueError(f"not an amount: {text!r}")
+    cents = int(m.group(2) or 0) * 100 + int((m.group(3) or "").ljust(2, "0"))
+    return -cents if m.group(1) else cents
+
+
+# --- money and entry-number expressions ----------------------------------------------------------
+
+_MONEY_RE = r"^(\d+)(?:\.(\d{0,2}))?$"
+
+
+def _ap_money_text(expr: pl.Expr) -> pl.Expr:
+    """AP-specific money spellings moved to spec form: trailing minus ('12.50-') and 'CR' credits."""
+    s = expr.cast(pl.String).str.strip_chars()
+    s = s.str.replace(r"^(.*[0-9.])\s*-$", "-$1")
+    return s.str.replace(r"(?i)^(.*[0-9.])\s*CR$", "-$1")
+
+
+def _fallback_money_cents(expr: pl.Expr) -> pl.Expr:
+    """Int64 cents of a money string ($1,234.56, -$1.00, ($1.00)); null for blank or not money."""
+    s = expr.cast(pl.String).str.strip_chars()
+    paren = s.str.starts_with("(") & s.str.ends_with(")")
+    body = s.str.strip_prefix("(").str.strip_suffix(")").str.replace_all(r"[\s$,]", "")
+    neg = body.str.starts_with("-")
+    groups = body.str.strip_prefix("-").str.extract_groups(_MONEY_RE)
+    whole = groups.struct.field("1").cast(pl.Int64, strict=False)
+    frac = groups.struct.field("2").fill_null("").str.pad_end(2, "0").cast(pl.Int64, strict=False)
+    cents = whole * 100 + frac
+    return (
+        pl.when(paren & neg)
+        .then(pl.lit(None, dtype=pl.Int64))
+        .when(paren | neg)
+        .then(-cents)
+        .otherwise(cents)
+    )
+
+
+def money_cents(expr: pl.Expr) -> pl.Expr:
+    """Int64 cents of an AP amount; null for blank or not money."""
+    text = _ap_money_text(expr)
+    if _money_cents_expr is not None:
+        return _money_cents_expr(text)
+    return _fallback_money_cents(text)
+
+
+def _is_blank(expr: pl.Expr) -> pl.Expr:
+    return expr.cast(pl.String).str.strip_chars().fill_null("") == ""
+
+
+def money_invalid(expr: pl.Expr) -> pl.Expr:
+    """True where non-blank AP text is not money."""
+    text = _ap_money_text(expr)
+    if _money_invalid_expr is not None:
+        return _money_invalid_expr(text).fill_null(False)
+    return (~_is_blank(text) & _fallback_money_cents(text).is_null()).fill_null(False)
+
+
+def _fallback_entry_number(expr: pl.Expr) -> pl.Expr:
+    """Canonical FFF-NNNNNNN-C from an entry number with or without dashes; null if not one."""
+    s = expr.cast(pl.String).str.strip_chars().str.to_uppercase().str.replace_all(r"[\s\-]", "")
+    ok = s.str.contains(r"^[A-Z0-9]{3}[0-9]{8}$")
+    canon = pl.concat_str(
+        [s.str.slice(0, 3), pl.lit("-"), s.str.slice(3, 7), pl.lit("-"), s.str.slice(10, 1)]
+    )
+    return pl.when(ok).then(canon).otherwise(pl.lit(None, dtype=pl.String))
+
+
+def entry_number(expr: pl.Expr) -> pl.Expr:
+    """Canonical entry number (FFF-NNNNNNN-C) or null; AP spellings with spaces or lower case too."""
+    expr = expr.cast(pl.String).str.replace_all(r"\s", "").str.to_uppercase()
+    if _entry_number_expr is not None:
+        return _entry_number_expr(expr)
+    return _fallback_entry_number(expr)
+
+
+# --- AP mapping ---------------------------------------------------------------------------------
+
+
+def ap_mapping_path() -> Path:
+    """Where the saved AP column mapping lives."""
+    from itrac_tui.config import config_dir
+
+    return config_dir() / "ap_mapping.toml"
+
+
+def load_ap_mapping(path: Path | None = None) -> dict[str, str]:
+    """The saved AP mapping (field -> header); empty when none was saved."""
+    from itrac_tui.config import read_toml
+
+    data = read_toml(path or ap_mapping_path()).get("ap", {})
+    return {k: str(v) for k, v in data.items() if k in AP_FIELDS and str(v)}
+
+
+def save_ap_mapping(mapping: dict[str, str], path: Path | None = None) -> None:
+    """Save an AP mapping (field -> header) for next time."""
+    from itrac_tui.config import write_toml
+
+    clean = {k: v for k, v in mapping.items() if k in AP_FIELDS and v}
+    write_toml(path or ap_mapping_path(), {"ap": clean})
+
+
+def detect_ap_columns(
+    headers: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
+) -> dict[str, str]:
+    """Map AP fields to headers by alias (first alias that matches wins); unmatched fields absent."""
+    headers = [h for h in headers if h is not None]
+    by_key: dict[str, str] = {}
+    for h in headers:
+        by_key.setdefault(_header_key(h), h)
+    found: dict[str, str] = {}
+    used: set[str] = set()
+    for fld, names in (aliases or AP_HEADER_ALIASES).items():
+        for name in names:
+            h = by_key.get(_header_key(name))
+            if h is not None and h not in used:
+                found[fld] = h
+                used.add(h)
+                break
+    return found
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class APData:
+    """AP rows read and normalised, the rows rejected, and the mapping that was used."""
+
+    rows: pl.DataFrame  # COMPUTED_AP_COLUMNS + raw columns of the file
+    rejected: pl.DataFrame  # REJECTED_COLUMNS
+    mapping: dict[str, str]  # field -> header as found
+    duplicate_documents: int  # (document, entry) pairs on more than one AP row
+    file: str
+    headers: tuple[str, ...] = ()
+    rows_read: int = 0
+
+    @property
+    def has_ieepa(self) -> bool:
+        """True when the file splits IEEPA duty out in its own column."""
+        return "ieepa_amount" in self.mapping
+
+
+def _decode(path: Path, data: bytes) -> str:
+    for enc in ENCODINGS:
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{path.name}: cannot decode the file (tried utf-8, cp1252)")  # pragma: no cover
+
+
+def _sniff_delimiter(lines: list[str]) -> str:
+    best, best_n = ",", 0
+    for d in DELIMITERS:
+        n = max((len(next(csv.reader([ln], delimiter=d), [])) for ln in lines), default=0)
+        if n > best_n:
+            best, best_n = d, n
+    return best
+
+
+def _find_header(
+    candidates: list[list[str]], mapping: dict[str, str]
+) -> tuple[int, dict[str, str]]:
+    """Index of the header row among the first rows, and the detected field mapping."""
+    first_detected: tuple[int, dict[str, str]] | None = None
+    for i, row in enumerate(candidates):
+        cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
+        if not cells:
+            continue
+        detected = detect_ap_columns(cells)
+        keys = {_header_key(c): c for c in cells}
+        for fld, header in mapping.items():
+            h = keys.get(_header_key(header))
+            if h is not None:
+                detected[fld] = h
+        if all(f in detected for f in AP_REQUIRED):
+            return i, detected
+        if first_detected is None:
+            first_detected = (i, detected)
+    return first_detected or (0, {})
+
+
+def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
+    text = _decode(path, path.read_bytes())
+    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
+    if not any(ln.strip() for ln in head_lines):
+        raise InputError(f"{path.name}: the AP file is empty")
+    delim = _sniff_delimiter(head_lines)
+    candidates = list(csv.reader(head_lines, delimiter=delim))
+    header_idx, detected = _find_header(candidates, mapping)
+    try:
+        df = pl.read_csv(
+            io.StringIO(text),
+            separator=delim,
+            skip_rows=header_idx,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+        )
+    except Exception as exc:  # polars raises several error types for broken CSV
+        raise InputError(f"{path.name}: cannot read as CSV ({str(exc).splitlines()[0]})") from None
+    return df, header_idx + 2, detected
+
+
+def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
+    try:
+        grid = pl.read_excel(
+            path, engine="calamine", has_header=False, read_options={"dtypes": "string"}
+        )
+    except Exception as exc:
+        raise InputError(f"{path.name}: cannot read as XLSX ({str(exc).splitlines()[0]})") from None
+    if grid.height == 0:
+        raise InputError(f"{path.name}: the AP file is empty")
+    candidates = [list(r) for r in grid.head(HEADER_SEARCH_ROWS).iter_rows()]
+    header_idx, detected = _find_header(candidates, mapping)
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, cell in enumerate(candidates[header_idx]):
+        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{i + 1}"
+        while name in seen:
+            name = f"{name}_"
+        seen.add(name)
+        names.append(name)
+    df = grid.slice(header_idx + 1)
+    df.columns = names
+    return df, header_idx + 2, detected
+
+
+def _missing_columns_error(path: Path, headers: list[str], missing: list[str]) -> InputError:
+    what = " and ".join("entry-number" if m == "entry_number" else m for m in missing)
+    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
+    return InputError(
+        f"{path.name}: no {what} column found in the AP file (headers seen: {shown or 'none'}); "
+        f"map one with --ap-entry/--ap-amount or in the reconcile screen"
+    )
+
+
+def read_ap(
+    path: Path, *, mapping: dict[str, str] | None = None, use_saved: bool = True
+) -> APData:
+    """Read an AP file (CSV or XLSX): normalise entry numbers and amounts, reject unusable rows.
+
+    The mapping (field -> header) wins over the saved AP mapping, which wins over detection; a
+    saved mapping whose header is not in this file is ignored."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: AP file not found")
+    explicit = {k: v for k, v in (mapping or {}).items() if v}
+    unknown = sorted(set(explicit) - set(AP_FIELDS))
+    if unknown:
+        raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
+    combined = {**(load_ap_mapping() if use_saved else {}), **explicit}
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        raw, first_row, detected = _read_xlsx_raw(path, combined)
+    else:
+        raw, first_row, detected = _read_csv_raw(path, combined)
+    headers = list(raw.columns)
+    for fld, header in explicit.items():
+        if detected.get(fld) != header and _header_key(detected.get(fld, "")) != _header_key(
+            header
+        ):
+            shown = ", ".join(repr(h) for h in headers[:12])
+            raise InputError(
+                f"{path.name}: mapped {fld} column {header!r} is not in the AP file "
+                f"(headers seen: {shown})"
+            )
+    missing = [f for f in AP_REQUIRED if f not in detected]
+    if missing:
+        raise _missing_columns_error(path, headers, missing)
+    return _normalise_ap(raw, first_row, detected, path.name)
+
+
+def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file: str) -> APData:
+    raw = raw.select(pl.all().cast(pl.String))
+    raw_cols = list(raw.columns)
+    # Raw columns keep their header unless it collides with a computed column.
+    rename = {c: f"{c} (AP)" for c in raw_cols if c in COMPUTED_AP_COLUMNS}
+    e_col, a_col = used["entry_number"], used["amount"]
+    i_col, d_col = used.get("ieepa_amount"), used.get("document")
+    raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
+    e_raw = pl.col(e_col)
+    entry = entry_number(e_raw)
+    entry_problem = (
+        pl.when(_is_blank(e_raw))
+        .then(pl.lit("blank entry number"))
+        .when(entry.is_null() & e_raw.str.contains(r"(?i)^\s*[0-9.]+E[+-]?[0-9]+\s*$"))
+        .then(pl.lit("entry number in scientific notation (spreadsheet damage; cannot be recovered)"))
+        .when(entry.is_null())
+        .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C, dashes optional)"))
+    )
+    amount_problem = (
+        pl.when(_is_blank(pl.col(a_col)))
+        .then(pl.lit("blank amount"))
+        .when(money_invalid(pl.col(a_col)))
+        .then(pl.lit("not money"))
+    )
+    ieepa_problem = (
+        pl.when(money_invalid(pl.col(i_col))).then(pl.lit("not money"))
+        if i_col
+        else pl.lit(None, dtype=pl.String)
+    )
+    df = raw.with_row_index("_i").with_columns(
+        source_row=(pl.col("_i").cast(pl.Int64) + first_row),
+        entry_number=entry,
+        amount_cents=money_cents(pl.col(a_col)),
+        ieepa_cents=money_cents(pl.col(i_col)) if i_col else pl.lit(None, dtype=pl.Int64),
+        document=(
+            pl.col(d_col).str.strip_chars().replace("", None) if d_col else pl.lit(None, pl.String)
+        ),
+        _e=entry_problem,
+        _a=amount_problem,
+        _x=ieepa_problem,
+        _raw=raw_text,
+    )
+    # Entirely blank rows (trailing separators, spacer rows) are not records.
+    df = df.filter(~pl.all_horizontal([_is_blank(pl.col(c)) for c in raw_cols]))
+    problem_col = (
+        pl.when(pl.col("_e").is_not_null())
+        .then(pl.lit(e_col))
+        .when(pl.col("_a").is_not_null())
+        .then(pl.lit(a_col))
+        .otherwise(pl.lit(i_col or a_col))
+    )
+    problem_value = (
+        pl.when(pl.col("_e").is_not_null())
+        .then(pl.col(e_col))
+        .when(pl.col("_a").is_not_null())
+        .then(pl.col(a_col))
+        .otherwise(pl.col(i_col or a_col))
+    )
+    bad = pl.col("_e").is_not_null() | pl.col("_a").is_not_null() | pl.col("_x").is_not_null()
+    rejected = df.filter(bad).select(
+        source_file=pl.lit(file),
+        source_row="source_row",
+        column=problem_col,
+        value=problem_value.fill_null(""),
+        reason=pl.coalesce("_e", "_a", "_x"),
+        raw="_raw",
+    )
+    good = df.filter(~bad)
+    dup_key = ["document", "entry_number"]
+    good = good.with_columns(
+        duplicate_document=(
+            pl.col("document").is_not_null() & (pl.len().over(dup_key) > 1)
+        ).fill_null(False)
+    )
+    dups = (
+        good.filter(pl.col("duplicate_document")).select(dup_key).unique().height if d_col else 0
+    )
+    rows = good.select(*COMPUTED_AP_COLUMNS, *raw_cols).rename(rename)
+    return APData(
+        rows=rows,
+        rejected=rejected,
+        mapping=dict(used),
+        duplicate_documents=dups,
+        file=file,
+        headers=tuple(raw_cols),
+        rows_read=df.height,
+    )
+
+
+# --- comparing ----------------------------------------------------------------------------------
+
+
+def itrac_rollup(lines: pl.DataFrame) -> pl.DataFrame:
+    """ITRAC per entry: lines, total duty and IEEPA duty (cents), in entry-number order."""
+    return (
+        lines.lazy()
+        .filter(pl.col("entry_number").is_not_null())
+        .group_by("entry_number")
+        .agg(
+            lines=pl.len().cast(pl.Int64),
+            total_duty_cents=pl.col("total_duty_cents").sum().cast(pl.Int64),
+            ieepa_duty_cents=pl.col("ieepa_duty_cents").sum().cast(pl.Int64),
+        )
+        .sort("entry_number")
+        .collect()
+    )
+
+
+@dataclass(frozen=True)
+class StatusTotal:
+    """Entries and dollar totals (cents) of one reconciliation status."""
+
+    entries: int
+    itrac_cents: int
+    ap_cents: int
+    delta_cents: int
+
+
+ENTRY_COLUMNS: tuple[str, ...] = (
+    "entry_number",
+    "status",
+    "itrac_cents",  # null when missing in ITRAC
+    "ap_cents",  # null when missing in AP
+    "delta_cents",  # AP - ITRAC, a missing side counting as 0
+    "abs_delta_cents",
+    "itrac_lines",
+    "ap_rows",
+    "duplicate_documents",
+)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """Entries compared ITRAC vs AP, with counts and totals per status."""
+
+    entries: pl.DataFrame  # ENTRY_COLUMNS
+    measure: str
+    tolerance_cents: int
+    counts: dict[str, int]
+    totals: dict[str, StatusTotal]
+    itrac_total_cents: int
+    ap_total_cents: int
+    mismatch_delta_cents: int
+    ap_rows_rejected: int
+    duplicate_ap_documents: int
+    ap_file: str = ""
+    ap_measure_column: str = ""  # the AP header compared
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def net_delta_cents(self) -> int:
+        """AP total − ITRAC total."""
+        return self.ap_total_cents - self.itrac_total_cents
+
+    def to_json(self) -> dict[str, Any]:
+        """The `reconcile --json` document."""
+        return {
+            "measure": self.measure,
+            "tolerance": format_cents(self.tolerance_cents),
+            "entries": {s: self.counts[s] for s in STATUSES},
+            "itrac_total": format_cents(self.itrac_total_cents),
+            "ap_total": format_cents(self.ap_total_cents),
+            "mismatch_delta": format_cents(self.mismatch_delta_cents),
+            "ap_rows_rejected": self.ap_rows_rejected,
+            "duplicate_ap_documents": self.duplicate_ap_documents,
+        }
+
+
+def _ap_value_column(ap: APData, measure: str) -> str:
+    return "ieepa_cents" if measure == "ieepa_duty" and ap.has_ieepa else "amount_cents"
+
+
+def reconcile(
+    lines: pl.DataFrame, ap: APData, *, measure: str = "total_duty", tolerance_cents: int = 0
+) -> Reconciliation:
+    """Compare ITRAC (rolled up by entry) with AP (summed by entry) on the chosen measure."""
+    if measure not in MEASURES:
+        raise InputError(f"unknown measure {measure!r} (use {' or '.join(MEASURES)})")
+    if tolerance_cents < 0:
+        raise InputError("tolerance cannot be negative")
+    itrac = (
+        itrac_rollup(lines)
+        .lazy()
+        .select("entry_number", itrac_lines="lines", itrac_cents=f"{measure}_cents")
+    )
+    value = _ap_value_column(ap, measure)
+    ap_by_entry = (
+        ap.rows.lazy()
+        .group_by("entry_number")
+        .agg(
+            ap_rows=pl.len().cast(pl.Int64),
+            ap_cents=pl.when(pl.col(value).count() > 0).then(pl.col(value).sum()).cast(pl.Int64),
+            duplicate_documents=pl.col("document")
+            .filter(pl.col("duplicate_document"))
+            .n_unique()
+            .cast(pl.Int64),
+        )
+    )
+    tol = pl.lit(tolerance_cents, dtype=pl.Int64)
+    entries = (
+        itrac.join(ap_by_entry, on="entry_number", how="full", coalesce=True)
+        .with_columns(
+            delta_cents=pl.col("ap_cents").fill_null(0) - pl.col("itrac_cents").fill_null(0),
+        )
+        .with_columns(
+            status=pl.when(pl.col("itrac_lines").is_null())
+            .then(pl.lit("missing_in_itrac"))
+            .when(pl.col("ap_cents").is_null())
+            .then(pl.lit("missing_in_ap"))
+            .when(pl.col("delta_cents").abs() <= tol)
+            .then(pl.lit("matched"))
+            .otherwise(pl.lit("mismatched")),
+            abs_delta_cents=pl.col("delta_cents").abs(),
+            itrac_lines=pl.col("itrac_lines").fill_null(0),
+            ap_rows=pl.col("ap_rows").fill_null(0),
+            duplicate_documents=pl.col("duplicate_documents").fill_null(0),
+        )
+        .select(ENTRY_COLUMNS)
+        .sort("entry_number")
+        .collect()
+    )
+    per_status = entries.group_by("status").agg(
+        n=pl.len(),
+        itrac=pl.col("itrac_cents").sum(),
+        ap=pl.col("ap_cents").sum(),
+        delta=pl.col("delta_cents").sum(),
+    )
+    got = {r["status"]: r for r in per_status.iter_rows(named=True)}
+    totals = {
+        s: StatusTotal(
+            entries=int(got[s]["n"]) if s in got else 0,
+            itrac_cents=int(got[s]["itrac"] or 0) if s in got else 0,
+            ap_cents=int(got[s]["ap"] or 0) if s in got else 0,
+            delta_cents=int(got[s]["delta"] or 0) if s in got else 0,
+        )
+        for s in STATUSES
+    }
+    notes: list[str] = []
+    if measure == "ieepa_duty" and not ap.has_ieepa:
+        notes.append(
+            f"the AP file has no separate IEEPA column: comparing its {ap.mapping['amount']!r} "
+            "column with ITRAC IEEPA duty"
+        )
+    if "document" not in ap.mapping:
+        notes.append("no document/invoice column in the AP file: duplicates cannot be checked")
+    return Reconciliation(
+        entries=entries,
+        measure=measure,
+        tolerance_cents=tolerance_cents,
+        counts={s: totals[s].entries for s in STATUSES},
+        totals=totals,
+        itrac_total_cents=sum(t.itrac_cents for t in totals.values()),
+        ap_total_cents=sum(t.ap_cents for t in totals.values()),
+        mismatch_delta_cents=totals["mismatched"].delta_cents,
+        ap_rows_rejected=ap.rejected.height,
+        duplicate_ap_documents=ap.duplicate_documents,
+        ap_file=ap.file,
+        ap_measure_column=ap.mapping["ieepa_amount" if value == "ieepa_cents" else "amount"],
+        notes=tuple(notes),
+    )
+
+
+def filter_entries(
+    entries: pl.DataFrame, statuses: Iterable[str] = (), sort_by_delta: bool = False
+) -> pl.DataFrame:
+    """Entries with the given statuses (all when empty), largest |delta| first when asked."""
+    wanted = list(statuses)
+    out = entries.filter(pl.col("status").is_in(wanted)) if wanted else entries
+    if sort_by_delta:
+        out = out.sort(
+            ["abs_delta_cents", "entry_number"], descending=[True, False], maintain_order=True
+        )
+    return out
+
+
+def entry_detail(
+    lines: pl.DataFrame, ap: APData, entry: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The ITRAC lines and the AP rows of one entry."""
+    return (
+        lines.filter(pl.col("entry_number") == entry),
+        ap.rows.filter(pl.col("entry_number") == entry),
+    )
+
+
+# --- CSV output ---------------------------------------------------------------------------------
+
+_INJECTION = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _safe_cell(value: str) -> str:
+    if value and value.startswith(_INJECTION) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def _money_text(col: str) -> pl.Expr:
+    c = pl.col(col)
+    sign = pl.when(c < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    return (
+        pl.when(c.is_null())
+        .then(pl.lit(""))
+        .otherwise(
+            pl.concat_str(
+                [
+                    sign,
+                    (c.abs() // 100).cast(pl.String),
+                    pl.lit("."),
+                    (c.abs() % 100).cast(pl.String).str.pad_start(2, "0"),
+                ]
+            )
+        )
+    )
+
+
+def reconciliation_table(entries: pl.DataFrame, measure: str = "total_duty") -> pl.DataFrame:
+    """Entries as the CSV the user saves: readable headers, money as plain decimals."""
+    label = MEASURE_LABELS.get(measure, measure)
+    return entries.select(
+        pl.col("entry_number").alias("Entry Number"),
+        pl.col("status").alias("Status"),
+        _money_text("itrac_cents").alias(f"ITRAC {label}"),
+        _money_text("ap_cents").alias(f"AP {label}"),
+        _money_text("delta_cents").alias("Delta (AP - ITRAC)"),
+        pl.col("itrac_lines").cast(pl.String).alias("ITRAC Lines"),
+        pl.col("ap_rows").cast(pl.String).alias("AP Rows"),
+        pl.col("duplicate_documents").cast(pl.String).alias("Duplicate AP Documents"),
+    )
+
+
+def write_reconciliation_csv(
+    entries: pl.DataFrame, path: Path, *, measure: str = "total_duty", overwrite: bool = False
+) -> int:
+    """Write entries as CSV atomically (temp file + rename); refuse to overwrite unless asked.
+
+    Returns the number of entries written; raises InputError when the file cannot be written."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise InputError(f"{path}: already exists (use --force to overwrite)")
+    table = reconciliation_table(entries, measure)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(table.columns)
+    for row in table.iter_rows():
+        writer.writerow([_safe_cell(v or "") for v in row])
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(buf.getvalue(), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
+        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    return table.height
+
+
+__all__ = [
+    "AP_FIELDS",
+    "AP_HEADER_ALIASES",
+    "ENTRY_COLUMNS",
+    "MEASURES",
+    "MEASURE_LABELS",
+    "STATUSES",
+    "STATUS_LABELS",
+    "APData",
+    "Reconciliation",
+    "StatusTotal",
+    "ap_mapping_path",
+    "detect_ap_columns",
+    "entry_detail",
+    "entry_number",
+    "filter_entries",
+    "format_cents",
+    "format_cents_grouped",
+    "itrac_rollup",
+    "load_ap_mapping",
+    "money_cents",
+    "money_invalid",
+    "parse_cents",
+    "read_ap",
+    "reconcile",
+    "reconciliation_table",
+    "save_ap_mapping",
+    "write_reconciliation_csv",
+]

@@ -1,0 +1,219 @@
+"""A view: filters + sort + visible columns over the classified lines, and saved views in TOML."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+# Short names users type for Chapter 99 programs (CLI --ch99 and the TUI filter bar).
+PROGRAM_ALIASES: dict[str, str] = {
+    "fentanyl": "ieepa_fentanyl",
+    "reciprocal": "ieepa_reciprocal",
+    "brazil": "ieepa_brazil",
+    "india": "ieepa_india",
+    "232": "section_232",
+    "s232": "section_232",
+    "301": "section_301",
+    "s301": "section_301",
+    "other": "other_ch99",
+}
+NO_CH99 = "none"
+
+_CODE_PREFIX = re.compile(r"^[0-9][0-9.]*$")
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """What the user narrowed the lines to, how they are sorted, and which columns show."""
+
+    countries: tuple[str, ...] = ()
+    ch99: tuple[str, ...] = ()  # program ids, aliases, "none", or 9903 code prefixes
+    statuses: tuple[str, ...] = ()
+    pathways: tuple[str, ...] = ()
+    warnings_only: bool = False
+    liquidated_from: date | None = None
+    liquidated_to: date | None = None
+    search: str = ""
+    sort: tuple[tuple[str, bool], ...] = ()  # (column, descending)
+    columns: tuple[str, ...] = ()  # visible columns; empty = the default set
+
+    def is_filtered(self) -> bool:
+        """True when any filter (not sort or columns) is set."""
+        return bool(
+            self.countries
+            or self.ch99
+            or self.statuses
+            or self.pathways
+            or self.warnings_only
+            or self.liquidated_from
+            or self.liquidated_to
+            or self.search
+        )
+
+    def cleared(self) -> ViewSpec:
+        """The same sort and columns with no filters."""
+        return replace(ViewSpec(), sort=self.sort, columns=self.columns)
+
+    def to_dict(self) -> dict[str, Any]:
+        """TOML-ready dict (dates as ISO strings, no None)."""
+        out: dict[str, Any] = {}
+        for key, value in asdict(self).items():
+            if value in (None, (), "", False):
+                continue
+            if isinstance(value, date):
+                value = value.isoformat()
+            elif key == "sort":
+                value = [[col, bool(desc)] for col, desc in value]
+            elif isinstance(value, tuple):
+                value = list(value)
+            out[key] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ViewSpec:
+        """Build from a dict as written by to_dict (unknown keys ignored)."""
+        kwargs: dict[str, Any] = {}
+        for key in ("countries", "ch99", "statuses", "pathways", "columns"):
+            if key in data:
+                kwargs[key] = tuple(str(v) for v in data[key])
+        if "warnings_only" in data:
+            kwargs["warnings_only"] = bool(data["warnings_only"])
+        for key in ("liquidated_from", "liquidated_to"):
+            if data.get(key):
+                value = data[key]
+                kwargs[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
+        if "search" in data:
+            kwargs["search"] = str(data["search"])
+        if "sort" in data:
+            kwargs["sort"] = tuple((str(c), bool(d)) for c, d in data["sort"])
+        return cls(**kwargs)
+
+
+def normalise_ch99_token(token: str) -> str:
+    """Map a user token to a program id, "none", or a dotted 9903 code prefix."""
+    t = token.strip().lower()
+    if t in PROGRAM_ALIASES:
+        return PROGRAM_ALIASES[t]
+    if _CODE_PREFIX.match(t):
+        digits = t.replace(".", "")
+        parts = [digits[:4], digits[4:6], digits[6:8]]
+        return ".".join(p for p in parts if p)
+    return t
+
+
+def ch99_expr(tokens: tuple[str, ...]) -> pl.Expr:
+    """Lines with any of the given programs / code prefixes (or no Chapter 99 code: "none")."""
+    exprs: list[pl.Expr] = []
+    for raw in tokens:
+        tok = normalise_ch99_token(raw)
+        if tok == NO_CH99:
+            exprs.append(pl.col("ch99_codes").list.len() == 0)
+        elif tok[:1].isdigit():
+            exprs.append(
+                pl.col("ch99_codes").list.eval(pl.element().str.starts_with(tok)).list.any()
+            )
+        else:
+            exprs.append(pl.col("ch99_programs").list.contains(tok))
+    return pl.any_horizontal(exprs) if exprs else pl.lit(True)
+
+
+def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
+    """Case-insensitive literal search over entry number (with or without dashes), HTS, codes and
+    the given text columns."""
+    q = query.strip().lower()
+    if not q:
+        return pl.lit(True)
+    q_compact = re.sub(r"[^0-9a-z]", "", q)
+    hay = [
+        pl.col("entry_number").str.to_lowercase().str.contains(q, literal=True),
+        pl.col("hts").str.contains(q, literal=True),
+        pl.col("ch99_codes").list.join(" ").str.contains(q, literal=True),
+    ]
+    if q_compact:
+        hay.append(
+            pl.col("entry_number").str.replace_all("-", "").str.to_lowercase().str.contains(
+                q_compact, literal=True
+            )
+        )
+        hay.append(pl.col("hts").str.replace_all(".", "", literal=True).str.contains(q_compact))
+    for col in text_columns or []:
+        hay.append(pl.col(col).str.to_lowercase().str.contains(q, literal=True))
+    return pl.any_horizontal(hay).fill_null(False)
+
+
+def filter_expr(spec: ViewSpec, text_columns: list[str] | None = None) -> pl.Expr:
+    """One boolean expression for every filter of the view."""
+    parts: list[pl.Expr] = []
+    if spec.countries:
+        parts.append(pl.col("country").is_in([c.upper() for c in spec.countries]))
+    if spec.ch99:
+        parts.append(ch99_expr(spec.ch99))
+    if spec.statuses:
+        parts.append(pl.col("liquidation_status").is_in([s.upper() for s in spec.statuses]))
+    if spec.pathways:
+        parts.append(pl.col("pathway").is_in(list(spec.pathways)))
+    if spec.warnings_only:
+        parts.append(pl.col("warnings").list.len() > 0)
+    if spec.liquidated_from:
+        parts.append(pl.col("liquidation_date") >= spec.liquidated_from)
+    if spec.liquidated_to:
+        parts.append(pl.col("liquidation_date") <= spec.liquidated_to)
+    if spec.search:
+        parts.append(search_expr(spec.search, text_columns))
+    return pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
+
+
+def apply_view(lines: pl.DataFrame, spec: ViewSpec, text_columns: list[str] | None = None) -> pl.DataFrame:
+    """Filter and sort classified lines by the view (file order when no sort is set)."""
+    out = lines.filter(filter_expr(spec, text_columns)) if spec.is_filtered() else lines
+    if spec.sort:
+        cols = [c for c, _ in spec.sort if c in out.columns]
+        desc = [d for c, d in spec.sort if c in out.columns]
+        if cols:
+            out = out.sort(cols, descending=desc, nulls_last=True, maintain_order=True)
+    return out
+
+
+def load_views(path: Path) -> dict[str, ViewSpec]:
+    """Saved views from a TOML file ([views.NAME] tables); a missing file has none."""
+    from itrac_tui.config import read_toml
+
+    data = read_toml(path).get("views", {})
+    return {name: ViewSpec.from_dict(body) for name, body in data.items()}
+
+
+def save_view(path: Path, name: str, spec: ViewSpec) -> None:
+    """Add or replace a named view in the TOML file."""
+    from itrac_tui.config import read_toml, write_toml
+
+    data = read_toml(path)
+    data.setdefault("views", {})[name] = spec.to_dict()
+    write_toml(path, data)
+
+
+def delete_view(path: Path, name: str) -> None:
+    """Remove a named view (no error if absent)."""
+    from itrac_tui.config import read_toml, write_toml
+
+    data = read_toml(path)
+    if data.get("views", {}).pop(name, None) is not None:
+        write_toml(path, data)
+
+
+__all__ = [
+    "NO_CH99",
+    "PROGRAM_ALIASES",
+    "ViewSpec",
+    "apply_view",
+    "ch99_expr",
+    "delete_view",
+    "filter_expr",
+    "load_views",
+    "save_view",
+    "search_expr",
+]

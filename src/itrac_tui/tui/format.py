@@ -1,0 +1,130 @@
+"""Cell text for the grid and panes: safe (no markup, no control characters) and money-exact."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import polars as pl
+
+from itrac_tui.core.model import PATHWAY_LABELS
+
+_CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")
+
+# Friendly headers for the computed columns; context columns keep the file's header.
+COLUMN_LABELS: dict[str, str] = {
+    "line_id": "#",
+    "entry_number": "Entry",
+    "line_no": "Ln",
+    "hts": "HTS",
+    "country": "CO",
+    "country_raw": "Origin",
+    "entered_value_cents": "Entered value",
+    "line_duty_cents": "Line duty",
+    "ch99_duty_cents": "Ch99 duty",
+    "total_duty_cents": "Total duty",
+    "ieepa_duty_cents": "IEEPA duty",
+    "ch99_codes": "Ch99 codes",
+    "ch99_programs": "Program",
+    "has_ieepa": "IEEPA",
+    "has_stacking": "Stacked",
+    "liquidation_status": "Status",
+    "liquidation_date": "Liquidated",
+    "entry_type": "Type",
+    "entry_date": "Entry date",
+    "warnings": "Warnings",
+    "source_file": "File",
+    "source_row": "Row",
+    "pathway": "Pathway",
+    "days_since_liquidation": "Days liq",
+    "protest_deadline": "Deadline",
+    "days_left": "Left",
+}
+
+PROGRAM_SHORT: dict[str, str] = {
+    "ieepa_fentanyl": "fentanyl",
+    "ieepa_reciprocal": "reciprocal",
+    "ieepa_brazil": "brazil",
+    "ieepa_india": "india",
+    "section_232": "s232",
+    "section_301": "s301",
+    "other_ch99": "other",
+}
+
+# Columns shown first by default: what decides the refund, then context columns.
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "entry_number",
+    "line_no",
+    "hts",
+    "country",
+    "ch99_codes",
+    "ch99_programs",
+    "ieepa_duty_cents",
+    "pathway",
+    "protest_deadline",
+    "days_left",
+    "liquidation_status",
+    "liquidation_date",
+    "entered_value_cents",
+    "entry_type",
+    "warnings",
+)
+
+# Computed columns always written with a saved view (after the visible ones).
+COMPUTED_EXPORT_COLUMNS: tuple[str, ...] = (
+    "entry_number",
+    "line_no",
+    "ch99_codes",
+    "ch99_programs",
+    "ieepa_duty_cents",
+    "pathway",
+    "days_since_liquidation",
+    "protest_deadline",
+    "days_left",
+    "warnings",
+)
+
+
+def safe_text(value: str) -> str:
+    """File text made harmless for display: ANSI escapes and control characters removed."""
+    if not value:
+        return ""
+    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+
+
+def dollars(cents: int | None) -> str:
+    """Integer cents as "$1,234.56" / "-$0.05" ("" for None)."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+
+
+def label(column: str) -> str:
+    """Display header of a column."""
+    return COLUMN_LABELS.get(column, safe_text(column))
+
+
+def is_numeric(dtype: pl.DataType) -> bool:
+    """True for columns shown right-aligned."""
+    return dtype.is_numeric()
+
+
+def cell(column: str, value: Any) -> str:
+    """One cell as display text."""
+    if value is None:
+        return ""
+    if column.endswith("_cents") and isinstance(value, int):
+        return dollars(value)
+    if isinstance(value, list):
+        if column == "ch99_programs":
+            return " ".join(PROGRAM_SHORT.get(str(v), safe_text(str(v))) for v in value)
+        return " ".join(safe_text(str(v)) for v in value if v is not None)
+    if column == "pathway":
+        return PATHWAY_LABELS.get(str(value), safe_text(str(value)))
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return safe_text(str(value))

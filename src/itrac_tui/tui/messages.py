@@ -1,0 +1,89 @@
+"""Messages the workers post: named for what happened (past tense)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from textual.message import Message
+
+from itrac_tui.core.views import ViewSpec
+
+
+@dataclass(eq=False)
+class LoadProgressed(Message):
+    """The load worker read more rows."""
+
+    text: str
+    done: int
+    total: int
+
+
+@dataclass(eq=False)
+class ExportLoaded(Message):
+    """An export was read, assembled and classified."""
+
+    export: Any  # itrac_tui.core.model.Export
+    lines: pl.DataFrame  # classified
+    rules: Any  # itrac_tui.core.rules.Rules
+    as_of: date
+    paths: tuple[Path, ...]
+    seconds: float
+
+
+@dataclass(eq=False)
+class LoadFailed(Message):
+    """Loading failed with a one-line reason (or was cancelled)."""
+
+    reason: str
+    paths: tuple[Path, ...] = ()
+    cancelled: bool = False
+
+
+@dataclass(eq=False)
+class FiltersChanged(Message):
+    """The user changed the view (filters, sort or columns)."""
+
+    spec: ViewSpec
+
+
+@dataclass(eq=False)
+class ViewApplied(Message):
+    """The filtered, sorted lines and their summary are ready."""
+
+    spec: ViewSpec
+    lines: pl.DataFrame
+    summary: Any  # itrac_tui.core.summary.Summary
+    deadlines: pl.DataFrame
+    as_of: date
+    seconds: float
+
+
+@dataclass(eq=False)
+class AsOfChanged(Message):
+    """The working date changed and the lines were classified again."""
+
+    as_of: date
+    lines: pl.DataFrame
+
+
+@dataclass(eq=False)
+class ViewSaved(Message):
+    """A file was written (CSV of the view, CAPE declaration, worklist, rejected rows)."""
+
+    what: str
+    path: Path
+    rows: int
+
+
+@dataclass(eq=False)
+class SaveFailed(Message):
+    """Writing a file failed with a one-line reason."""
+
+    what: str
+    path: Path
+    reason: str
+    exists: bool = False

@@ -1,0 +1,295 @@
+"""Small modal dialogs: confirm, path / text / date input, pickers, saved views."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from itrac_tui.core.views import ViewSpec
+from itrac_tui.tui.format import safe_text
+
+DIALOG_CSS = """
+.dialog {
+    width: 72;
+    max-width: 100%;
+    height: auto;
+    max-height: 100%;
+    border: thick $primary;
+    background: $surface;
+    padding: 0 1;
+}
+.dialog .title { text-style: bold; height: 1; margin-bottom: 1; }
+.dialog .hint { color: $text-muted; height: auto; }
+.dialog .error { color: $error; height: auto; }
+.dialog SelectionList, .dialog OptionList { height: auto; max-height: 16; }
+"""
+
+
+class Dialog(ModalScreen):
+    """Base of the dialogs: Escape closes (returns None)."""
+
+    DEFAULT_CSS = "Dialog { align: center middle; }\n" + DIALOG_CSS
+    BINDINGS = [Binding("escape", "close", "Close", id="dialog.close")]
+
+    def action_close(self) -> None:
+        """Close without a result."""
+        self.dismiss(None)
+
+
+class ConfirmDialog(Dialog):
+    """A yes/no question: y / Enter = yes, n / Escape = no."""
+
+    BINDINGS = [
+        Binding("y,enter", "yes", "Yes", id="confirm.yes"),
+        Binding("n", "close", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        """Question and keys."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.question), classes="title")
+            yield Static("y / Enter: yes    n / Escape: no", classes="hint")
+
+    def action_yes(self) -> None:
+        """Answer yes."""
+        self.dismiss(True)
+
+
+class TextDialog(Dialog):
+    """One line of input; Enter returns it (validated by `check`, which returns an error or "")."""
+
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        hint: str = "",
+        placeholder: str = "",
+        check: object = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.hint = hint
+        self.placeholder = placeholder
+        self.check = check
+
+    def compose(self) -> ComposeResult:
+        """Title, input, hint, error line."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Static(Text(self.hint or "Enter: OK    Escape: cancel"), classes="hint")
+            yield Static("", classes="error", id="dialog-error")
+
+    def on_mount(self) -> None:
+        """Focus the input with the cursor at the end."""
+        inp = self.query_one(Input)
+        inp.focus()
+        inp.cursor_position = len(inp.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Validate and return the text."""
+        event.stop()
+        value = event.value.strip()
+        if callable(self.check):
+            error = self.check(value)
+            if error:
+                self.query_one("#dialog-error", Static).update(Text(error))
+                return
+        self.dismiss(value)
+
+
+def check_date(text: str) -> str:
+    """Error text for a bad YYYY-MM-DD date ("" when fine)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return f"not a date (YYYY-MM-DD): {text!r}"
+    return ""
+
+
+class DateRangeDialog(Dialog):
+    """Liquidation date range: from and to (either may be blank)."""
+
+    def __init__(self, start: date | None, end: date | None) -> None:
+        super().__init__()
+        self.start = start
+        self.end = end
+
+    def compose(self) -> ComposeResult:
+        """Two date inputs."""
+        with Vertical(classes="dialog"):
+            yield Static("Liquidated between (YYYY-MM-DD; blank = open)", classes="title")
+            with Horizontal(classes="range"):
+                yield Input(
+                    self.start.isoformat() if self.start else "", placeholder="from", id="from"
+                )
+                yield Input(self.end.isoformat() if self.end else "", placeholder="to", id="to")
+            yield Static("Tab: next field    Enter: apply    Escape: cancel", classes="hint")
+            yield Static("", classes="error", id="dialog-error")
+
+    DEFAULT_CSS = "DateRangeDialog .range { height: 3; } DateRangeDialog .range Input { width: 1fr; }"
+
+    def on_mount(self) -> None:
+        """Focus the first field."""
+        self.query_one("#from", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Validate both dates and return them."""
+        event.stop()
+        values: list[date | None] = []
+        for key in ("from", "to"):
+            text = self.query_one(f"#{key}", Input).value.strip()
+            if not text:
+                values.append(None)
+                continue
+            error = check_date(text)
+            if error:
+                self.query_one("#dialog-error", Static).update(Text(error))
+                return
+            values.append(date.fromisoformat(text))
+        self.dismiss((values[0], values[1]))
+
+
+class PickerDialog(Dialog):
+    """Pick several values (space toggles, Enter applies); optional free-text field."""
+
+    BINDINGS = [Binding("ctrl+a", "toggle_all", "All/none", id="picker.all")]
+
+    def __init__(
+        self,
+        title: str,
+        options: list[tuple[str, str, bool]],
+        *,
+        extra_label: str = "",
+        extra_value: str = "",
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+        self.extra_label = extra_label
+        self.extra_value = extra_value
+
+    def compose(self) -> ComposeResult:
+        """The list (and the free-text field)."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            yield SelectionList[str](
+                *[Selection(Text(lbl), value, on) for lbl, value, on in self.options],
+                id="picker",
+            )
+            if self.extra_label:
+                yield Label(Text(self.extra_label))
+                yield Input(self.extra_value, id="extra")
+            yield Static(
+                "Space: toggle    Enter: apply    ctrl+a: all/none    Escape: cancel",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        """Focus the list."""
+        self.query_one(SelectionList).focus()
+
+    def key_enter(self) -> None:
+        """Apply the selection (Enter in the list)."""
+        self._apply()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Apply (Enter in the free-text field)."""
+        event.stop()
+        self._apply()
+
+    def on_selection_list_selection_highlighted(self) -> None:
+        """Nothing to do; keeps Enter for applying."""
+
+    def _apply(self) -> None:
+        selected = list(self.query_one(SelectionList).selected)
+        extra = ""
+        if self.extra_label:
+            extra = self.query_one("#extra", Input).value.strip()
+        self.dismiss((selected, extra))
+
+    def action_toggle_all(self) -> None:
+        """Select all, or none when all are selected."""
+        sl = self.query_one(SelectionList)
+        if len(sl.selected) == sl.option_count:
+            sl.deselect_all()
+        else:
+            sl.select_all()
+
+
+class SavedViewsDialog(Dialog):
+    """Saved views: Enter opens, `n` saves the current view under a name, `delete` removes."""
+
+    BINDINGS = [
+        Binding("n", "save", "Save current as…", id="views.save"),
+        Binding("delete", "delete", "Delete", id="views.delete"),
+    ]
+
+    def __init__(self, views: dict[str, ViewSpec]) -> None:
+        super().__init__()
+        self.views = views
+
+    def compose(self) -> ComposeResult:
+        """The list of views."""
+        with Vertical(classes="dialog"):
+            yield Static("Saved views", classes="title")
+            options = [Option(Text(safe_text(name)), id=name) for name in sorted(self.views)]
+            yield OptionList(*options, id="views")
+            if not options:
+                yield Static("No saved views yet.", classes="hint")
+            yield Static(
+                "Enter: open    n: save current view as…    Delete: remove    Escape: close",
+                classes="hint",
+            )
+
+    def on_mount(self) -> None:
+        """Focus the list."""
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Open the chosen view."""
+        event.stop()
+        self.dismiss(("open", event.option.id))
+
+    def action_save(self) -> None:
+        """Ask for a name and save the current view."""
+
+        def done(name: str | None) -> None:
+            if name:
+                self.dismiss(("save", name))
+
+        self.app.push_screen(
+            TextDialog("Save the current view as", check=lambda v: "" if v else "a name"), done
+        )
+
+    def action_delete(self) -> None:
+        """Delete the highlighted view."""
+        ol = self.query_one(OptionList)
+        if ol.highlighted is not None:
+            option = ol.get_option_at_index(ol.highlighted)
+            self.dismiss(("delete", option.id))
+
+
+def default_save_path(stem: str, suffix: str = ".csv") -> Path:
+    """A sensible file name in the current directory that does not exist yet."""
+    base = Path.cwd() / f"{stem}{suffix}"
+    n = 2
+    while base.exists():
+        base = Path.cwd() / f"{stem}-{n}{suffix}"
+        n += 1
+    return base
