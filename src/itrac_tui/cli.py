@@ -33,7 +33,7 @@ def _common(p: argparse.ArgumentParser, files_required: bool = False) -> None:
         "--mapping",
         metavar="FILE",
         default=None,
-        help="column mapping TOML (field = \"Header\"), overriding saved mappings",
+        help='column mapping TOML (field = "Header"), overriding saved mappings',
     )
 
 

@@ -8,7 +8,7 @@ _PKG = Path(__file__).resolve().parent
 
 
 def data_dir(name: str) -> Path:
-    """Return the shipped folder `name` (themes, sample_exports): inside the package, else repo root."""
+    """The shipped folder `name` (themes, sample_exports): in the package, else the repo root."""
     inside = _PKG / name
     if inside.is_dir():
         return inside

@@ -1,4 +1,4 @@
-"""Both Chapter 99 layouts (spec §3) -> lines, components, used rows, set-aside and rejected rows."""
+"""Both Chapter 99 layouts (spec §3) -> lines, components, used, set-aside and rejected rows."""
 
 from __future__ import annotations
 
@@ -98,7 +98,9 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
         .when(pl.col("_ent_raw").is_not_null() & no_hts & ~pl.col("_sci"))
         .then(pl.lit("entry-level roll-up row without HTS (not a line)"))
         .when(pl.col("_sci"))
-        .then(pl.lit("entry number in scientific notation (spreadsheet damage): cannot be recovered"))
+        .then(
+            pl.lit("entry number in scientific notation (spreadsheet damage): cannot be recovered")
+        )
         .when(pl.col("_ent_raw").is_null())
         .then(pl.lit("missing entry number"))
         .when(pl.col("_entry").is_null())
@@ -198,7 +200,9 @@ def assemble(
 ) -> Assembled:
     """Turn raw rows (canonical c_* copies + original columns + provenance) into an export."""
     raw = raw.with_row_index(IDX)
-    header_norms = sorted({norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns})
+    header_norms = sorted(
+        {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
+    )
     df = _derive(raw, rules).with_columns(_kind_and_reason(labels, header_norms))
 
     keyed = pl.col("_entry").is_not_null() & (pl.col("_kind") != "set_aside")
@@ -214,7 +218,10 @@ def assemble(
     )
     # A line with any rejected row is rejected whole: never a line with part of its duty.
     first_bad = (
-        pl.when(pl.col("_kind") == KIND_REJECT).then(pl.col(ROW_COL)).min().over("_entry", "line_no")
+        pl.when(pl.col("_kind") == KIND_REJECT)
+        .then(pl.col(ROW_COL))
+        .min()
+        .over("_entry", "line_no")
     )
     spill = keyed & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_not_null()
     df = df.with_columns(_first_bad=pl.when(spill).then(first_bad))
@@ -243,11 +250,7 @@ def assemble(
     )
 
     used = df.filter(pl.col("_kind") == KIND_OK)
-    keys = (
-        used.group_by("_entry", "line_no", maintain_order=True)
-        .agg()
-        .with_row_index("line_id")
-    )
+    keys = used.group_by("_entry", "line_no", maintain_order=True).agg().with_row_index("line_id")
     used = used.join(keys, on=["_entry", "line_no"], how="left", maintain_order="left")
 
     components = _components(used, rules)

@@ -63,5 +63,8 @@ def classify(lines: pl.DataFrame, rules: Rules, as_of: date) -> pl.DataFrame:
         days_since_expr(as_of).alias("days_since_liquidation"),
         deadline.alias("protest_deadline"),
     ).with_columns(
-        (pl.col("protest_deadline") - pl.lit(as_of)).dt.total_days().cast(pl.Int64).alias("days_left"),
+        (pl.col("protest_deadline") - pl.lit(as_of))
+        .dt.total_days()
+        .cast(pl.Int64)
+        .alias("days_left"),
     )

@@ -1,4 +1,4 @@
-"""Header aliases -> canonical fields (spec §2); user mappings that fix what the detector got wrong."""
+"""Header aliases -> canonical fields (spec §2); user mappings fix what the detector got wrong."""
 
 from __future__ import annotations
 
@@ -75,7 +75,9 @@ def detect_columns(
     used: set[str] = set()
     for field, header in (mapping or {}).items():
         if field not in FIELDS:
-            raise InputError(f"mapping names an unknown field {field!r}; fields: {', '.join(FIELDS)}")
+            raise InputError(
+                f"mapping names an unknown field {field!r}; fields: {', '.join(FIELDS)}"
+            )
         actual = by_norm.get(norm_header(header))
         if actual is None:
             raise InputError(
@@ -115,7 +117,7 @@ def require_columns(match: ColumnMatch, file: str) -> None:
         )
     raise InputError(
         f"{file}: cannot find required column(s): {names}. Headers seen: {seen}{more}.{hint}"
-        " Fix with --mapping FILE (field = \"Header\") or on the load screen (o)."
+        ' Fix with --mapping FILE (field = "Header") or on the load screen (o).'
     )
 
 

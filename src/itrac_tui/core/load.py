@@ -43,9 +43,7 @@ def headers_of(path: Path) -> tuple[str, ...]:
     return xlsx_headers(path) if is_xlsx(path) else sniff(path).headers
 
 
-def _effective_mapping(
-    headers: Sequence[str], explicit: dict[str, str] | None
-) -> dict[str, str]:
+def _effective_mapping(headers: Sequence[str], explicit: dict[str, str] | None) -> dict[str, str]:
     """Saved mapping entries whose header exists in this file, then the explicit mapping."""
     present = {h.strip().lower() for h in headers}
     merged = {k: v for k, v in saved_mapping().items() if v.strip().lower() in present}
@@ -63,9 +61,7 @@ def _safe_name(header: str) -> str:
     return f"{header} (file)" if header in RESERVED or header.startswith("_") else header
 
 
-def _read_part(
-    path: Path, match: ColumnMatch, context: bool
-) -> tuple[pl.DataFrame, list[str]]:
+def _read_part(path: Path, match: ColumnMatch, context: bool) -> tuple[pl.DataFrame, list[str]]:
     """Read one part; returns the frame (originals + c_* copies + provenance) and its originals."""
     if is_xlsx(path):
         df = read_xlsx_file(path)

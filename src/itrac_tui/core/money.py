@@ -21,12 +21,12 @@ def format_dollars(cents: int) -> str:
 
 
 def parse_cents(text: str) -> int:
-    """Parse a money string ("12.34", "$1,234.56", "(5.00)", "-0.01") to cents; ValueError if not money."""
+    """Parse "12.34", "$1,234.56", "(5.00)" or "-0.01" to cents; ValueError if not money."""
     s = text.strip()
     m = _MONEY.match(s)
     if not s or not m or not (m.group(1) or m.group(2)):
         raise ValueError(f"not a money amount: {text!r}")
-    negative = s.startswith("(") and s.endswith(")") or "-" in s
+    negative = (s.startswith("(") and s.endswith(")")) or "-" in s
     number = Decimal((m.group(1) or "0").replace(",", "") + "." + (m.group(2) or "0"))
     cents = int((number * 100).to_integral_value(rounding="ROUND_HALF_UP"))
     return -cents if negative else cents

@@ -75,7 +75,7 @@ def _split_header(line: str, delimiter: str) -> tuple[str, ...]:
 
 
 def sniff(path: Path) -> Sniffed:
-    """Detect encoding (UTF-8, UTF-8 with BOM, cp1252) and delimiter (comma, tab, pipe, semicolon)."""
+    """Detect encoding (UTF-8, UTF-8 BOM, cp1252) and delimiter (comma, tab, pipe, semicolon)."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(1 << 16)
@@ -116,7 +116,9 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
     """Read a delimited file as text (only `columns` when given), with ROW_COL provenance."""
     try:
         if sniffed.encoding == "cp1252":
-            df = _csv(path.read_bytes().decode("cp1252", errors="replace").encode(), sniffed, columns)
+            df = _csv(
+                path.read_bytes().decode("cp1252", errors="replace").encode(), sniffed, columns
+            )
         else:
             try:
                 df = _csv(path, sniffed, columns)

@@ -1,4 +1,4 @@
-"""The rules file: Chapter 99 programs, statuses, pathway days, column aliases (TOML, overridable)."""
+"""The rules file: Chapter 99 programs, statuses, pathway days, column aliases (TOML)."""
 
 from __future__ import annotations
 
@@ -59,8 +59,10 @@ class Rules:
             if not conds:
                 continue
             cond = pl.any_horizontal(conds)
-            chain = pl.when(cond).then(pl.lit(p.id)) if chain is None else chain.when(cond).then(
-                pl.lit(p.id)
+            chain = (
+                pl.when(cond).then(pl.lit(p.id))
+                if chain is None
+                else chain.when(cond).then(pl.lit(p.id))
             )
         if chain is None:
             return pl.lit(OTHER_PROGRAM)

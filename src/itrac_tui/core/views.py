@@ -136,9 +136,10 @@ def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
     ]
     if q_compact:
         hay.append(
-            pl.col("entry_number").str.replace_all("-", "").str.to_lowercase().str.contains(
-                q_compact, literal=True
-            )
+            pl.col("entry_number")
+            .str.replace_all("-", "")
+            .str.to_lowercase()
+            .str.contains(q_compact, literal=True)
         )
         hay.append(pl.col("hts").str.replace_all(".", "", literal=True).str.contains(q_compact))
     for col in text_columns or []:
@@ -168,7 +169,9 @@ def filter_expr(spec: ViewSpec, text_columns: list[str] | None = None) -> pl.Exp
     return pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
 
 
-def apply_view(lines: pl.DataFrame, spec: ViewSpec, text_columns: list[str] | None = None) -> pl.DataFrame:
+def apply_view(
+    lines: pl.DataFrame, spec: ViewSpec, text_columns: list[str] | None = None
+) -> pl.DataFrame:
     """Filter and sort classified lines by the view (file order when no sort is set)."""
     out = lines.filter(filter_expr(spec, text_columns)) if spec.is_filtered() else lines
     if spec.sort:

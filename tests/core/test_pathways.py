@@ -1,0 +1,113 @@
+"""Every pathway boundary of spec §7, one line each, as of 2026-04-20."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.core.helpers import row, scan, write_csv
+
+AS_OF = date(2026, 4, 20)
+
+
+def _liq(days_before: int) -> str:
+    return (AS_OF - timedelta(days=days_before)).isoformat()
+
+
+CASES = [
+    ("UNL", "", "01", "100.00", "cape_phase1"),
+    ("EXT", "", "01", "100.00", "cape_phase1"),
+    ("SUS", "", "01", "100.00", "hold"),
+    ("LIQ", _liq(0), "01", "100.00", "cape_phase1"),
+    ("LIQ", _liq(80), "01", "100.00", "cape_phase1"),
+    ("LIQ", _liq(81), "01", "100.00", "protest"),
+    ("RLQ", _liq(180), "01", "100.00", "protest"),
+    ("RLQ", _liq(181), "01", "100.00", "cit"),
+    ("LIQ", _liq(-30), "01", "100.00", "cape_phase1"),  # future date counts as 0 days
+    ("LIQ", "", "01", "100.00", "review"),  # liquidated without a date
+    ("LIQ", _liq(10), "08", "100.00", "review"),
+    ("UNL", "", "09", "100.00", "review"),
+    ("SUS", "", "47", "100.00", "review"),  # entry type is checked before status
+    ("PENDING", "", "01", "100.00", "review"),  # unknown status
+    ("", "", "01", "100.00", "review"),  # no status at all
+    ("LIQ", _liq(200), "01", "(25.00)", "cit"),  # a credit stays in the pool, negative
+    ("UNL", "", "01", "0.00", "zero_duty"),
+]
+
+
+@pytest.mark.parametrize(("status", "liq", "etype", "ieepa", "expected"), CASES)
+def test_pathway(
+    tmp_path: Path, status: str, liq: str, etype: str, ieepa: str, expected: str
+) -> None:
+    p = write_csv(tmp_path / "x.csv", [row(status=status, liq=liq, etype=etype, ieepa=ieepa)])
+    _, lines, _ = scan([p], AS_OF)
+    assert lines.get_column("pathway").to_list() == [expected]
+
+
+def test_deadline_and_days_left(tmp_path: Path) -> None:
+    p = write_csv(tmp_path / "x.csv", [row(status="LIQ", liq=_liq(100))])
+    _, lines, _ = scan([p], AS_OF)
+    line = lines.row(0, named=True)
+    assert line["protest_deadline"] == AS_OF - timedelta(days=100) + timedelta(days=180)
+    assert line["days_left"] == 80
+    assert line["days_since_liquidation"] == 100
+
+
+def test_stacked_zero_needs_a_232_code(tmp_path: Path) -> None:
+    rows = [
+        row(line=1, ch99="9903.01.10", ieepa="0.00"),
+        row(line=1, ch99="9903.80.01", ieepa="500.00"),
+        row(line=2, ch99="9903.01.10", ieepa="0.00"),
+        row(line=2, ch99="9903.88.15", ieepa="500.00"),
+        row(line=3, ch99="", ieepa=""),
+    ]
+    _, lines, summary = scan([write_csv(tmp_path / "x.csv", rows)], AS_OF)
+    assert lines.get_column("pathway").to_list() == ["stacked_zero", "zero_duty", "not_ieepa"]
+    assert summary.refundable_pool_cents == 0
+
+
+def test_credits_reduce_totals(tmp_path: Path) -> None:
+    rows = [
+        row("SP7-0000001-4", 1, status="RLQ", liq=_liq(10), ieepa="1,000.00"),
+        row("SP7-0000001-4", 2, status="RLQ", liq=_liq(10), ieepa="-$250.50"),
+    ]
+    _, _, summary = scan([write_csv(tmp_path / "x.csv", rows)], AS_OF)
+    assert summary.to_json()["pathways"]["cape_phase1"]["ieepa_duty"] == "749.50"
+
+
+def test_rules_override_changes_days(tmp_path: Path) -> None:
+    from itrac_tui.core.classify import classify
+    from itrac_tui.core.load import load_export
+    from itrac_tui.core.rules import load_rules
+
+    override = tmp_path / "rules.toml"
+    override.write_text("[pathways]\nphase1_days = 90\nprotest_days = 180\n")
+    p = write_csv(tmp_path / "x.csv", [row(status="LIQ", liq=_liq(85))])
+    rules = load_rules(override)
+    lines = classify(load_export([p], rules).lines, rules, AS_OF)
+    assert lines.get_column("pathway").to_list() == ["cape_phase1"]
+    assert rules.excluded_entry_types == ("08", "09", "47")  # untouched keys keep defaults
+
+
+def test_user_rules_file_in_config_dir(tmp_path: Path) -> None:
+    from itrac_tui.config import rules_path
+    from itrac_tui.core.rules import load_rules
+
+    rules_path().parent.mkdir(parents=True, exist_ok=True)
+    rules_path().write_text('[pathways]\nexcluded_entry_types = ["08"]\n')
+    assert load_rules().excluded_entry_types == ("08",)
+
+
+def test_bad_rules_file_is_one_line(tmp_path: Path) -> None:
+    from itrac_tui.core.errors import RulesError
+    from itrac_tui.core.rules import load_rules
+
+    bad = tmp_path / "r.toml"
+    bad.write_text('[[programs]]\nid = "x"\nranges = [["banana", "9903.01.02"]]\n')
+    with pytest.raises(RulesError, match="banana"):
+        load_rules(bad)
+    bad.write_text("this is = = not toml")
+    with pytest.raises(RulesError, match="not valid TOML"):
+        load_rules(bad)
