@@ -1,4 +1,8 @@
-"""Both Chapter 99 layouts (spec §3) -> lines, components, used, set-aside and rejected rows."""
+"""Both Chapter 99 layouts (spec §3) -> lines, components, used, set-aside and rejected rows.
+
+All row work runs on a narrow frame (the decisive fields and integer ids); the file's other
+columns are gathered by row index only at the end, so 45-column exports cost no more to join.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,9 @@ from itrac_tui.core.read import FILE_COL, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
 IDX = "__idx"
-KIND_OK, KIND_REJECT = "ok", "reject"
+KIND_OK, KIND_REJECT, KIND_SET_ASIDE = "ok", "reject", "set_aside"
+LINE_KEY = "_lkey"  # entry id and line number in one Int64
+_LINE_BITS = 24
 
 
 def canon(field: str) -> str:
@@ -35,42 +41,84 @@ def _c(field: str) -> pl.Expr:
     return pl.col(canon(field))
 
 
-def _derive(raw: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Normalised helper columns (prefixed _) for every raw row."""
-    for field in FIELDS:
-        if canon(field) not in raw.columns:
-            raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(canon(field)))
-    df = raw.with_columns(
-        _ent_raw=nz.clean(_c("entry_number")),
-        _ent_compact=nz.entry_compact(_c("entry_number")),
-        _entry=nz.entry_number(_c("entry_number")),
-        _sci=nz.entry_scientific(_c("entry_number")),
-        _hts_raw=nz.clean(_c("hts")),
-        _hts_d=nz.hts_digits(_c("hts")),
-        _ch99_raw=nz.clean(_c("ch99_hts")),
-        _ch99_d=nz.hts_digits(_c("ch99_hts")),
-        _value=nz.money_cents(_c("entered_value")),
-        _duty=nz.money_cents(_c("duty")),
-        _ieepa=nz.money_cents(_c("ieepa_duty")),
-        _line_in=nz.to_int(_c("line_number")),
-        _status=nz.liquidation_status(_c("liquidation_status"), rules.status_words),
-        _liq_date=nz.parse_date(_c("liquidation_date")),
-        _entry_date=nz.parse_date(_c("entry_date")),
-        _bad_date=nz.date_invalid(_c("liquidation_date")) | nz.date_invalid(_c("entry_date")),
-        _etype=nz.entry_type(_c("entry_type")),
-        _country=nz.country_alpha2(_c("country")),
-        _country_raw=nz.clean(_c("country")),
-        **{f"_{f}_bad": nz.money_invalid(_c(f)) for f in MONEY_FIELDS},
+def _by_unique(
+    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None = None
+) -> pl.DataFrame:
+    """Compute `outputs` once per distinct value of `src` and join them back (values repeat)."""
+    distinct = df.select(pl.col(src).unique()).with_columns(**outputs)
+    if index:
+        distinct = distinct.with_row_index(index)
+    return df.join(distinct, on=src, how="left", maintain_order="left", nulls_equal=True)
+
+
+def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Normalised helper columns (prefixed _) for every row of the narrow frame."""
+    for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
+        df = nz.with_money(df, canon(field), short, f"_{field}_bad")
+    df = _by_unique(
+        df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))}, "_eid"
     )
+    for field, digits in (("hts", "_hts_d"), ("ch99_hts", "_ch99_d")):
+        df = _by_unique(df, canon(field), {digits: nz.hts_digits(_c(field))})
+    for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
+        expr = _c(field)
+        df = _by_unique(
+            df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)}
+        )
+    status = nz.liquidation_status(_c("liquidation_status"), rules.status_words)
+    df = _by_unique(df, canon("liquidation_status"), {"_status": status})
+    df = _by_unique(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
+    df = _by_unique(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
+    country = {
+        "_country": nz.country_alpha2(_c("country")),
+        "_country_raw": nz.clean(_c("country")),
+    }
+    df = _by_unique(df, canon("country"), country)
     return df.with_columns(
+        _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _hts_is_ch99=nz.is_ch99_digits(pl.col("_hts_d")),
         _is_comm=pl.col("_hts_d").is_not_null() & ~nz.is_ch99_digits(pl.col("_hts_d")),
     )
 
 
+def _clearly_ok() -> pl.Expr:
+    """Rows that need no reason: a valid entry, an HTS code, money that reads."""
+    return (
+        pl.col("_entry").is_not_null()
+        & (pl.col("_hts_d").str.len_bytes() >= 6).fill_null(False)
+        & (_c("ch99_hts").is_null() | nz.is_ch99_digits(pl.col("_ch99_d")))
+        & ~pl.any_horizontal([pl.col(f"_{f}_bad") for f in MONEY_FIELDS])
+    )
+
+
+def _classify_rows(
+    df: pl.DataFrame, labels: dict[str, str], header_norms: list[str]
+) -> pl.DataFrame:
+    """Add _kind, _reason, _column, _value_raw; the reasons are worked out for odd rows only."""
+    df = df.with_columns(_ok=_clearly_ok())
+    odd = df.filter(~pl.col("_ok"))
+    if odd.height == 0:
+        return df.with_columns(
+            _kind=pl.lit(KIND_OK),
+            _reason=pl.lit(None, dtype=pl.String),
+            _column=pl.lit(None, dtype=pl.String),
+            _value_raw=pl.lit(None, dtype=pl.String),
+        )
+    odd = odd.with_columns(
+        _ent_raw=nz.clean(_c("entry_number")),
+        _sci=nz.entry_scientific(_c("entry_number")),
+        _hts_raw=nz.clean(_c("hts")),
+        _ch99_raw=nz.clean(_c("ch99_hts")),
+    ).with_columns(_kind_and_reason(labels, header_norms))
+    reasons = odd.select(IDX, "_kind", "_reason", "_column", "_value_raw")
+    return df.join(reasons, on=IDX, how="left", maintain_order="left").with_columns(
+        pl.col("_kind").fill_null(KIND_OK)
+    )
+
+
 def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl.Expr]:
     """Row kind (ok / reject / set-aside reason) with the rejected column and value."""
-    all_blank = pl.all_horizontal([_c(f).is_null() | (nz.clean(_c(f)).is_null()) for f in FIELDS])
+    all_blank = pl.all_horizontal([nz.clean(_c(f)).is_null() for f in FIELDS])
     ent_norm = pl.col("_ent_raw").str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
     hts_norm = pl.col("_hts_raw").str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
     is_header = (ent_norm.is_in(header_norms) | hts_norm.is_in(header_norms)).fill_null(False)
@@ -168,7 +216,9 @@ _REJECT_REASONS_LIST = [
 
 def _line_numbers(df: pl.DataFrame, layout: str, has_line_col: bool) -> pl.Expr:
     """Line number of each keyed row (null for a Chapter 99 row with no commodity row above)."""
-    entry = pl.col("_entry")
+    entry = pl.col("_eid")
+    if has_line_col and df.filter(pl.col("_keyed") & pl.col("_line_in").is_null()).height == 0:
+        return pl.col("_line_in")
     if layout == "same_row":
         prev_differs = pl.any_horizontal(
             [
@@ -185,14 +235,40 @@ def _line_numbers(df: pl.DataFrame, layout: str, has_line_col: bool) -> pl.Expr:
     return pl.coalesce(pl.col("_line_in"), comm_line.forward_fill().over(entry))
 
 
-def _raw_text(columns: list[str]) -> pl.Expr:
-    return pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=",").alias("raw")
+def _line_ids(used: pl.DataFrame) -> pl.DataFrame:
+    """Number lines 0..n-1 in order of first appearance."""
+    key = pl.col(LINE_KEY)
+    used = used.with_columns(_start=key.ne_missing(key.shift(1)).fill_null(True))
+    n_starts = int(used.get_column("_start").sum())
+    if n_starts == used.get_column(LINE_KEY).n_unique():  # each line's rows are contiguous
+        return used.with_columns(line_id=(pl.col("_start").cum_sum() - 1).cast(pl.UInt32))
+    keys = used.filter(key.is_first_distinct()).select(LINE_KEY).with_row_index("line_id")
+    return used.join(keys, on=LINE_KEY, how="left", maintain_order="left")
+
+
+def _file_names(files: list[str]) -> pl.Expr:
+    return (
+        pl.col(FILE_COL)
+        .replace_strict(list(range(len(files))), files, return_dtype=pl.String)
+        .alias("source_file")
+    )
+
+
+def _raw_text(raw: pl.DataFrame, columns: list[str], idx: pl.Series) -> pl.Series:
+    """The original cells of the given rows, joined by commas."""
+    if not columns:
+        return pl.Series("raw", [""] * len(idx), dtype=pl.String)
+    picked = raw.select(pl.col(columns).gather(idx))
+    return picked.select(
+        pl.concat_str([pl.col(c).fill_null("") for c in columns], separator=",").alias("raw")
+    ).to_series()
 
 
 def assemble(
     raw: pl.DataFrame,
     rules: Rules,
     *,
+    files: list[str],
     layout: str,
     labels: dict[str, str],
     original_columns: list[str],
@@ -200,16 +276,35 @@ def assemble(
 ) -> Assembled:
     """Turn raw rows (canonical c_* copies + original columns + provenance) into an export."""
     raw = raw.with_row_index(IDX)
+    for field in FIELDS:
+        if canon(field) not in raw.columns:
+            raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(canon(field)))
+    narrow = raw.select(IDX, FILE_COL, ROW_COL, *[canon(f) for f in FIELDS])
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )
-    df = _derive(raw, rules).with_columns(_kind_and_reason(labels, header_norms))
-
-    keyed = pl.col("_entry").is_not_null() & (pl.col("_kind") != "set_aside")
+    df = _classify_rows(_derive(narrow, rules), labels, header_norms)
     df = df.with_columns(
-        line_no=pl.when(keyed).then(_line_numbers(df, layout, has_line_col)),
+        _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
     )
-    orphan = keyed & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_null()
+    df = df.with_columns(line_no=pl.when("_keyed").then(_line_numbers(df, layout, has_line_col)))
+    too_big = df.filter(pl.col("line_no") >= 2**_LINE_BITS).height
+    df = (
+        df.with_columns(
+            _kind=pl.when(pl.col("line_no") >= 2**_LINE_BITS)
+            .then(pl.lit(KIND_REJECT))
+            .otherwise(pl.col("_kind")),
+            _reason=pl.when(pl.col("line_no") >= 2**_LINE_BITS)
+            .then(pl.lit("line number out of range"))
+            .otherwise(pl.col("_reason")),
+        )
+        if too_big
+        else df
+    )
+    df = df.with_columns(
+        _lkey=pl.col("_eid").cast(pl.Int64) * 2**_LINE_BITS + pl.col("line_no").cast(pl.Int64)
+    )
+    orphan = pl.col("_keyed") & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_null()
     df = df.with_columns(
         _kind=pl.when(orphan).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
         _reason=pl.when(orphan)
@@ -217,60 +312,59 @@ def assemble(
         .otherwise(pl.col("_reason")),
     )
     # A line with any rejected row is rejected whole: never a line with part of its duty.
-    first_bad = (
-        pl.when(pl.col("_kind") == KIND_REJECT)
-        .then(pl.col(ROW_COL))
-        .min()
-        .over("_entry", "line_no")
+    bad_lines = (
+        df.filter((pl.col("_kind") == KIND_REJECT) & pl.col("line_no").is_not_null())
+        .group_by(LINE_KEY)
+        .agg(pl.col(ROW_COL).min().alias("_first_bad"))
     )
-    spill = keyed & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_not_null()
-    df = df.with_columns(_first_bad=pl.when(spill).then(first_bad))
-    df = df.with_columns(
-        _kind=pl.when(pl.col("_first_bad").is_not_null())
-        .then(pl.lit(KIND_REJECT))
-        .otherwise(pl.col("_kind")),
-        _reason=pl.when(pl.col("_first_bad").is_not_null())
-        .then(pl.format("same line as rejected row {}", pl.col("_first_bad")))
-        .otherwise(pl.col("_reason")),
-    )
+    if bad_lines.height:
+        df = df.join(bad_lines, on=LINE_KEY, how="left", maintain_order="left")
+        spill = (pl.col("_kind") == KIND_OK) & pl.col("_first_bad").is_not_null()
+        df = df.with_columns(
+            _kind=pl.when(spill).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
+            _reason=pl.when(spill)
+            .then(pl.format("same line as rejected row {}", pl.col("_first_bad")))
+            .otherwise(pl.col("_reason")),
+        )
 
-    set_aside = df.filter(pl.col("_kind") == "set_aside").select(
-        pl.col(FILE_COL).alias("source_file"),
+    odd = df.filter(pl.col("_kind") != KIND_OK)
+    set_aside = odd.filter(pl.col("_kind") == KIND_SET_ASIDE)
+    set_aside = set_aside.select(
+        _file_names(files),
         pl.col(ROW_COL).alias("source_row"),
         pl.col("_reason").alias("reason"),
-        _raw_text(original_columns),
-    )
-    rejected = df.filter(pl.col("_kind") == KIND_REJECT).select(
-        pl.col(FILE_COL).alias("source_file"),
+    ).with_columns(_raw_text(raw, original_columns, set_aside.get_column(IDX)))
+    rejected = odd.filter(pl.col("_kind") == KIND_REJECT)
+    rejected = rejected.select(
+        _file_names(files),
         pl.col(ROW_COL).alias("source_row"),
         pl.col("_column").alias("column"),
         pl.col("_value_raw").alias("value"),
         pl.col("_reason").alias("reason"),
-        _raw_text(original_columns),
-    )
+    ).with_columns(_raw_text(raw, original_columns, rejected.get_column(IDX)))
 
-    used = df.filter(pl.col("_kind") == KIND_OK)
-    keys = used.group_by("_entry", "line_no", maintain_order=True).agg().with_row_index("line_id")
-    used = used.join(keys, on=["_entry", "line_no"], how="left", maintain_order="left")
-
-    components = _components(used, rules)
-    lines = _lines(used, components, rules, layout, original_columns)
-    rows = used.select(
-        "line_id",
-        pl.col(FILE_COL).alias("source_file"),
-        pl.col(ROW_COL).alias("source_row"),
-        *original_columns,
+    used = _line_ids(df.filter(pl.col("_kind") == KIND_OK))
+    components = _components(used, rules, files)
+    lines = _lines(used, components, rules, layout, files)
+    context = raw.select(pl.col(original_columns).gather(lines.get_column("_ctx_idx")))
+    lines = pl.concat([lines.drop("_ctx_idx"), context], how="horizontal")
+    rows = pl.concat(
+        [
+            used.select("line_id", _file_names(files), pl.col(ROW_COL).alias("source_row")),
+            raw.select(pl.col(original_columns).gather(used.get_column(IDX))),
+        ],
+        how="horizontal",
     )
     return Assembled(lines, components, rows, set_aside, rejected)
 
 
-def _components(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFrame:
     """One row per Chapter 99 code on a line (separate rows and same-row codes alike)."""
     base = [
         "line_id",
         pl.col("_entry").alias("entry_number"),
         "line_no",
-        pl.col(FILE_COL).alias("source_file"),
+        _file_names(files),
         pl.col(ROW_COL).alias("source_row"),
         IDX,
     ]
@@ -286,12 +380,16 @@ def _components(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     )
     comps = pl.concat([own_rows, same_row]).sort(IDX)
     ieepa_ids = rules.ieepa_programs()
-    comps = comps.with_columns(program=rules.program_expr(pl.col("_code")))
+    codes = comps.select(pl.col("_code").unique()).with_columns(
+        program=rules.program_expr(pl.col("_code")),
+        ch99_code=nz.ch99_display(pl.col("_code")),
+    )
+    comps = comps.join(codes, on="_code", how="left", maintain_order="left")
     return comps.select(
         "line_id",
         "entry_number",
         "line_no",
-        nz.ch99_display(pl.col("_code")).alias("ch99_code"),
+        "ch99_code",
         "program",
         pl.col("program").is_in(ieepa_ids).alias("ieepa"),
         pl.col("program").is_in(ieepa_ids).alias("refundable"),
@@ -301,37 +399,68 @@ def _components(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     )
 
 
+def _warnings(lines: pl.DataFrame) -> pl.DataFrame:
+    """Add the warnings list column (codes), building lists only for lines that have any."""
+    status = pl.col("liquidation_status")
+    flags = {
+        "check_digit": pl.col("_w_check"),
+        "unknown_status": status.is_not_null() & ~status.is_in(KNOWN_STATUSES),
+        "bad_date": pl.col("_w_date"),
+        "no_commodity_row": pl.col("_w_nocomm"),
+        "blank_ieepa_duty": pl.col("_w_blank").fill_null(False),
+    }
+    lines = lines.with_columns(**{f"_f_{k}": v.fill_null(False) for k, v in flags.items()})
+    any_flag = pl.any_horizontal([pl.col(f"_f_{k}") for k in flags])
+    flagged = lines.filter(any_flag).select(
+        "line_id",
+        pl.concat_list([pl.when(pl.col(f"_f_{k}")).then(pl.lit(k)) for k in flags])
+        .list.drop_nulls()
+        .alias("warnings"),
+    )
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    lines = lines.join(flagged, on="line_id", how="left", maintain_order="left")
+    return lines.with_columns(pl.col("warnings").fill_null(empty)).drop([f"_f_{k}" for k in flags])
+
+
 def _lines(
     used: pl.DataFrame,
     components: pl.DataFrame,
     rules: Rules,
     layout: str,
-    original_columns: list[str],
+    files: list[str],
 ) -> pl.DataFrame:
-    """One row per line: the commodity row's fields and context, the Chapter 99 roll-up."""
+    """One row per line: the commodity row's fields, the Chapter 99 roll-up, _ctx_idx."""
     comm = pl.col("_is_comm")
-    duty = pl.col("_duty").filter(comm)
-    own_duty = duty.first() if layout == "same_row" else duty.sum()
-    ctx = [pl.col(c).filter(comm).first() for c in original_columns]
-    agg = used.group_by("line_id").agg(
+    # entry-level fields may sit on any row of the line; take the first that has them
+    base = used.group_by("line_id").agg(
         pl.col("_entry").first().alias("entry_number"),
+        pl.col("_eid").first(),
         pl.col("line_no").first(),
-        nz.hts_display(pl.col("_hts_d").filter(comm).first()).alias("hts"),
-        pl.col("_country").filter(comm).first().alias("country"),
-        pl.col("_country_raw").filter(comm).first().alias("country_raw"),
-        pl.col("_value").filter(comm).first().alias("entered_value_cents"),
-        own_duty.alias("line_duty_cents"),
         pl.col("_status").drop_nulls().first().alias("liquidation_status"),
         pl.col("_liq_date").drop_nulls().first().alias("liquidation_date"),
         pl.col("_etype").drop_nulls().first().alias("entry_type"),
         pl.col("_entry_date").drop_nulls().first().alias("entry_date"),
-        (~nz.check_digit_ok(pl.col("_ent_compact").first())).alias("_w_check"),
         pl.col("_bad_date").any().alias("_w_date"),
         (~comm.any()).alias("_w_nocomm"),
-        pl.col(FILE_COL).first().alias("source_file"),
+        pl.col(FILE_COL).first(),
         pl.col(ROW_COL).first().alias("source_row"),
-        *ctx,
+        pl.col(IDX).first().alias("_first_idx"),
     )
+    comm_rows = used.filter(comm)
+    # the line's own fields come from its first commodity row (same-row repeats count once)
+    first_comm = comm_rows.filter(pl.col("line_id").is_first_distinct()).select(
+        "line_id",
+        pl.col(IDX).alias("_comm_idx"),
+        "_hts_d",
+        pl.col("_country").alias("country"),
+        pl.col("_country_raw").alias("country_raw"),
+        pl.col("_value").alias("entered_value_cents"),
+        pl.col("_duty").alias("line_duty_cents"),
+    )
+    agg = base.join(first_comm, on="line_id", how="left")
+    if layout != "same_row":  # separate tariff rows: every commodity row's duty is the line's
+        duty = comm_rows.group_by("line_id").agg(pl.col("_duty").sum().alias("line_duty_cents"))
+        agg = agg.drop("line_duty_cents").join(duty, on="line_id", how="left")
     stacking = list(rules.stacking_programs)
     comp_agg = components.group_by("line_id").agg(
         pl.col("duty_cents").sum().alias("ch99_duty_cents"),
@@ -343,21 +472,15 @@ def _lines(
         (pl.col("ieepa") & pl.col("duty_cents").is_null()).any().alias("_w_blank"),
     )
     lines = agg.join(comp_agg, on="line_id", how="left").sort("line_id")
+    entries = lines.select(pl.col("entry_number").unique())
+    compact = entries.get_column("entry_number").str.replace_all("-", "", literal=True)
+    entries = entries.with_columns(_w_check=~nz.check_digit_ok(compact))
+    lines = lines.join(entries, on="entry_number", how="left", maintain_order="left")
     empty_list = pl.lit([], dtype=pl.List(pl.String))
-    status = pl.col("liquidation_status")
-    warn = pl.concat_list(
-        [
-            pl.when(pl.col("_w_check")).then(pl.lit("check_digit")),
-            pl.when(status.is_not_null() & ~status.is_in(KNOWN_STATUSES)).then(
-                pl.lit("unknown_status")
-            ),
-            pl.when(pl.col("_w_date")).then(pl.lit("bad_date")),
-            pl.when(pl.col("_w_nocomm")).then(pl.lit("no_commodity_row")),
-            pl.when(pl.col("_w_blank").fill_null(False)).then(pl.lit("blank_ieepa_duty")),
-        ]
-    ).list.drop_nulls()
     lines = lines.with_columns(
         pl.col("line_id").cast(pl.UInt32),
+        nz.hts_display(pl.col("_hts_d")).alias("hts"),
+        _file_names(files),
         pl.col("line_duty_cents").fill_null(0).cast(pl.Int64),
         pl.col("ch99_duty_cents").fill_null(0).cast(pl.Int64),
         pl.col("ieepa_duty_cents").fill_null(0).cast(pl.Int64),
@@ -365,10 +488,11 @@ def _lines(
         pl.col("has_stacking").fill_null(False),
         pl.col("ch99_codes").fill_null(empty_list),
         pl.col("ch99_programs").fill_null(empty_list),
-        warn.alias("warnings"),
+        pl.coalesce("_comm_idx", "_first_idx").alias("_ctx_idx"),
     ).with_columns(
         (pl.col("line_duty_cents") + pl.col("ch99_duty_cents")).alias("total_duty_cents"),
     )
+    lines = _warnings(lines)
     computed = [
         "line_id",
         "entry_number",
@@ -392,5 +516,6 @@ def _lines(
         "warnings",
         "source_file",
         "source_row",
+        "_ctx_idx",
     ]
-    return lines.select(*computed, *original_columns)
+    return lines.select(computed)

@@ -61,20 +61,20 @@ def _safe_name(header: str) -> str:
     return f"{header} (file)" if header in RESERVED or header.startswith("_") else header
 
 
-def _read_part(path: Path, match: ColumnMatch, context: bool) -> tuple[pl.DataFrame, list[str]]:
+def _read_part(
+    path: Path, match: ColumnMatch, context: bool, index: int
+) -> tuple[pl.DataFrame, list[str]]:
     """Read one part; returns the frame (originals + c_* copies + provenance) and its originals."""
     if is_xlsx(path):
         df = read_xlsx_file(path)
     else:
         wanted = None if context else sorted(set(match.mapping.values()))
         df = read_csv_file(path, sniff(path), wanted)
-    originals = [c for c in df.columns if c != ROW_COL]
-    if not context:
-        originals = [c for c in originals if c in match.mapping.values()]
+    originals = [c for c in df.columns if c != ROW_COL] if context else []
     renames = {c: _safe_name(c) for c in originals if _safe_name(c) != c}
     df = df.with_columns(
         *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
-        pl.lit(str(path)).alias(FILE_COL),
+        pl.lit(index, dtype=pl.UInt16).alias(FILE_COL),
     ).rename(renames)
     return df, [renames.get(c, c) for c in originals]
 
@@ -111,7 +111,7 @@ def load_export(
                 f"{path}: its layout ({match.layout}) differs from {files[0]} "
                 f"({matches[0].layout}); parts of one export must share a layout"
             )
-        df, cols = _read_part(path, match, context)
+        df, cols = _read_part(path, match, context, k - 1)
         matches.append(match)
         frames.append(df)
         originals.extend(c for c in cols if c not in originals)
@@ -128,6 +128,7 @@ def load_export(
     built = assemble(
         raw,
         rules,
+        files=[str(f) for f in files],
         layout=first.layout,
         labels=labels,
         original_columns=originals,

@@ -18,43 +18,58 @@ def clean(expr: pl.Expr) -> pl.Expr:
 
 
 # --- money -------------------------------------------------------------------------------------
-_MONEY_RE = r"^([+-]?)([0-9]*)(?:\.([0-9]*))?$"
-
-
-def _money_parts(expr: pl.Expr) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    s = clean(expr)
-    paren = s.str.starts_with("(") & s.str.ends_with(")")
-    compact = s.str.replace_all(r"[\$,\s()]|USD", "")
-    # "-$5" and "$-5" both leave "-5"; a trailing minus ("5.00-") is an accounting form too
-    trailing = compact.str.ends_with("-") & ~compact.str.starts_with("-")
-    compact = pl.when(trailing).then(pl.lit("-") + compact.str.strip_suffix("-")).otherwise(compact)
-    parts = compact.str.extract_groups(_MONEY_RE)
-    return s, paren, parts.struct.field("1"), parts.struct.field("2"), parts.struct.field("3")
+_MONEY_NOISE = ["$", ",", " ", "(", ")", "USD"]
 
 
 def money_cents(expr: pl.Expr) -> pl.Expr:
-    """Money text ($1,234.56, -$1.00, ($1.00), 1234.5) to Int64 cents; blank or invalid -> null."""
-    s, paren, sign, whole, frac = _money_parts(expr)
-    frac3 = frac.fill_null("").str.pad_end(3, "0")
+    """Money text ($1,234.56, -$1.00, ($1.00), 1234.5) to Int64 cents; blank or invalid -> null.
+
+    Parsed by polars' exact decimal reader (no float); more than two decimals round to the cent.
+    """
+    s = expr.str.strip_chars()
+    paren = s.str.starts_with("(") & s.str.ends_with(")")
+    compact = s.str.replace_many(_MONEY_NOISE, [""] * len(_MONEY_NOISE))
+    # an accounting trailing minus ("5.00-") and "$-5" both mean negative
+    trailing = compact.str.ends_with("-") & ~compact.str.starts_with("-")
+    compact = pl.when(trailing).then("-" + compact.str.strip_suffix("-")).otherwise(compact)
+    plain = compact.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & compact.str.contains(r"[0-9]")
     cents = (
-        whole.replace("", "0").fill_null("0").cast(pl.Int64, strict=False) * 100
-        + frac3.str.slice(0, 2).cast(pl.Int64, strict=False)
-        + (frac3.str.slice(2, 1).cast(pl.Int64, strict=False) >= 5).cast(pl.Int64)
+        pl.when(plain)
+        .then(compact)
+        .cast(pl.Decimal(38, 2), strict=False)
+        .to_physical()
+        .cast(pl.Int64, strict=False)
     )
-    has_digits = (whole.str.len_bytes() > 0) | (frac.fill_null("").str.len_bytes() > 0)
-    negative = (sign == "-") | paren
-    return (
-        pl.when(s.is_not_null() & has_digits)
-        .then(pl.when(negative).then(-cents).otherwise(cents))
-        .cast(pl.Int64)
+    return pl.when(paren).then(-cents.abs()).otherwise(cents)
+
+
+def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
+    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid), each step computed once."""
+    t = f"__money_{src}"
+    s, c = pl.col(t), pl.col(t + "_c")
+    df = df.with_columns(pl.col(src).str.strip_chars().alias(t))
+    df = df.with_columns(
+        (s.str.starts_with("(") & s.str.ends_with(")")).alias(t + "_p"),
+        s.str.replace_many(_MONEY_NOISE, [""] * len(_MONEY_NOISE)).alias(t + "_c"),
     )
+    trailing = c.str.ends_with("-") & ~c.str.starts_with("-")
+    df = df.with_columns(
+        pl.when(trailing).then("-" + c.str.strip_suffix("-")).otherwise(c).alias(t + "_c")
+    )
+    plain = c.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & c.str.contains(r"[0-9]")
+    value = pl.when(plain).then(c).cast(pl.Decimal(38, 2), strict=False).to_physical()
+    df = df.with_columns(value.cast(pl.Int64, strict=False).alias(t + "_v"))
+    v = pl.col(t + "_v")
+    return df.with_columns(
+        pl.when(pl.col(t + "_p")).then(-v.abs()).otherwise(v).alias(cents),
+        ((s.str.len_bytes() > 0) & v.is_null()).fill_null(False).alias(invalid),
+    ).drop(t, t + "_p", t + "_c", t + "_v")
 
 
 def money_invalid(expr: pl.Expr) -> pl.Expr:
     """True where a money cell holds text that is not money (N/A, #VALUE!, ...)."""
-    s, _paren, _sign, whole, frac = _money_parts(expr)
-    has_digits = (whole.str.len_bytes() > 0) | (frac.fill_null("").str.len_bytes() > 0)
-    return (s.is_not_null() & ~has_digits.fill_null(False)).fill_null(False)
+    s = expr.str.strip_chars()
+    return ((s.str.len_bytes() > 0) & money_cents(expr).is_null()).fill_null(False)
 
 
 # --- dates -------------------------------------------------------------------------------------
@@ -165,17 +180,32 @@ def entry_number(expr: pl.Expr) -> pl.Expr:
     return pl.when(entry_valid_shape(c)).then(canon)
 
 
-def check_digit_ok(compact: pl.Expr) -> pl.Expr:
-    """Luhn mod 10 over the 10 mapped characters (rightmost doubled) equals the 11th character."""
-    total = pl.lit(0, dtype=pl.Int64)
+def check_digit_ok(compact: pl.Series) -> pl.Series:
+    """Luhn mod 10 over the 10 mapped characters (rightmost doubled) equals the 11th character.
+
+    Takes compact entry numbers (entry_compact); computed step by step on a frame because the
+    nested expression would be re-evaluated for every digit.
+    """
+    letters = [k for k in _LETTERS if k.isalpha()]
+    digits = [str(_LETTERS[k]) for k in letters]
+    df = pl.DataFrame({"c": compact.cast(pl.String)})
+    df = df.with_columns(
+        (
+            pl.col("c").str.slice(0, 3).str.replace_many(letters, digits)
+            + pl.col("c").str.slice(3, 7)
+        )
+        .cast(pl.Int64, strict=False)
+        .alias("n")
+    )
+    parts = []
     for i in range(10):
-        d = compact.str.slice(i, 1).replace_strict(_LETTERS, default=None, return_dtype=pl.Int64)
+        d = (pl.col("n") // 10 ** (9 - i)) % 10
         if (9 - i) % 2 == 0:  # rightmost and every second one leftwards are doubled
-            d = d * 2
-            d = pl.when(d > 9).then(d - 9).otherwise(d)
-        total = total + d
-    check = (10 - total % 10) % 10
-    return (check == compact.str.slice(10, 1).cast(pl.Int64, strict=False)).fill_null(False)
+            d = d * 2 - 9 * (d >= 5).cast(pl.Int64)
+        parts.append(d.alias(f"d{i}"))
+    df = df.with_columns(parts).with_columns(t=pl.sum_horizontal([f"d{i}" for i in range(10)]))
+    ok = ((10 - pl.col("t") % 10) % 10) == pl.col("c").str.slice(10, 1).cast(pl.Int64, strict=False)
+    return df.select((ok & (pl.col("c").str.len_bytes() == 11)).fill_null(False)).to_series()
 
 
 # --- statuses, entry types, integers -----------------------------------------------------------
