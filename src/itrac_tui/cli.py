@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -90,6 +91,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("itrac-tui: interrupted", file=sys.stderr)
             return 130
+        except Exception as exc:  # last resort: one line, never a traceback for users
+            if os.environ.get("ITRAC_TUI_DEBUG"):
+                raise
+            line = " ".join(str(exc).split()) or type(exc).__name__
+            print(
+                f"itrac-tui: unexpected error: {line} (ITRAC_TUI_DEBUG=1 shows details)",
+                file=sys.stderr,
+            )
+            return 1
     args = _app_parser().parse_args(args_list)
     from itrac_tui.tui.app import run_app  # Textual is imported only here
 

@@ -31,7 +31,8 @@ class Loaded:
 
 def fail(message: str) -> int:
     """Print a one-line error to stderr and return exit code 2."""
-    print(f"itrac-tui: {message}", file=sys.stderr)
+    one_line = " ".join(message.split())
+    print(f"itrac-tui: {one_line}", file=sys.stderr)
     return 2
 
 

@@ -51,13 +51,25 @@ def _by_unique(
     return df.join(distinct, on=src, how="left", maintain_order="left", nulls_equal=True)
 
 
+def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Compute `outputs` once per run of equal consecutive values of `src` (entries are grouped
+    in exports, so this is a gather, not a hash join)."""
+    col = pl.col(src)
+    run = col.ne_missing(col.shift(1)).fill_null(True).cum_sum().cast(pl.Int64) - 1
+    df = df.with_columns(run.alias("__run"))
+    starts = df.filter(pl.col("__run").is_first_distinct()).select(src).with_columns(**outputs)
+    idx = df.get_column("__run")
+    return df.with_columns(
+        [starts.get_column(name).gather(idx).alias(name) for name in outputs]
+    ).drop("__run")
+
+
 def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
         df = nz.with_money(df, canon(field), short, f"_{field}_bad")
-    df = _by_unique(
-        df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))}, "_eid"
-    )
+    df = _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
+    df = _by_unique(df, "_entry", {}, "_eid")
     for field, digits in (("hts", "_hts_d"), ("ch99_hts", "_ch99_d")):
         df = _by_unique(df, canon(field), {digits: nz.hts_digits(_c(field))})
     for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
@@ -241,7 +253,8 @@ def _line_ids(used: pl.DataFrame) -> pl.DataFrame:
     used = used.with_columns(_start=key.ne_missing(key.shift(1)).fill_null(True))
     n_starts = int(used.get_column("_start").sum())
     if n_starts == used.get_column(LINE_KEY).n_unique():  # each line's rows are contiguous
-        return used.with_columns(line_id=(pl.col("_start").cum_sum() - 1).cast(pl.UInt32))
+        line_id = (pl.col("_start").cum_sum() - 1).cast(pl.UInt32).set_sorted()
+        return used.with_columns(line_id=line_id)
     keys = used.filter(key.is_first_distinct()).select(LINE_KEY).with_row_index("line_id")
     return used.join(keys, on=LINE_KEY, how="left", maintain_order="left")
 

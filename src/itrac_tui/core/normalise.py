@@ -43,8 +43,10 @@ def money_cents(expr: pl.Expr) -> pl.Expr:
     return pl.when(paren).then(-cents.abs()).otherwise(cents)
 
 
-def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
-    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid), each step computed once."""
+_PLAIN_MONEY = r"^-?[0-9]+(\.[0-9]{1,2})?$"
+
+
+def _money_slow(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
     t = f"__money_{src}"
     s, c = pl.col(t), pl.col(t + "_c")
     df = df.with_columns(pl.col(src).str.strip_chars().alias(t))
@@ -64,6 +66,33 @@ def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataF
         pl.when(pl.col(t + "_p")).then(-v.abs()).otherwise(v).alias(cents),
         ((s.str.len_bytes() > 0) & v.is_null()).fill_null(False).alias(invalid),
     ).drop(t, t + "_p", t + "_c", t + "_v")
+
+
+def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
+    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid), each step computed once.
+
+    Cells already written as plain decimals (1234.56) take a fast path; only the others are
+    parsed by the full rules, once per distinct value.
+    """
+    plain = pl.col(src).str.contains(_PLAIN_MONEY).fill_null(True)
+    df = df.with_columns(
+        pl.when(pl.col(src).str.contains(_PLAIN_MONEY))
+        .then(pl.col(src))
+        .cast(pl.Decimal(38, 2), strict=False)
+        .to_physical()
+        .cast(pl.Int64, strict=False)
+        .alias(cents),
+        pl.lit(False).alias(invalid),
+    )
+    odd = df.filter(~plain).select(pl.col(src).unique())
+    if odd.height == 0:
+        return df
+    odd = _money_slow(odd, src, f"{cents}__slow", f"{invalid}__slow")
+    df = df.join(odd, on=src, how="left", maintain_order="left")
+    return df.with_columns(
+        pl.coalesce(f"{cents}__slow", cents).alias(cents),
+        pl.col(f"{invalid}__slow").fill_null(False).alias(invalid),
+    ).drop(f"{cents}__slow", f"{invalid}__slow")
 
 
 def money_invalid(expr: pl.Expr) -> pl.Expr:

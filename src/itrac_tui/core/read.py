@@ -20,6 +20,14 @@ ROW_COL = "__row"  # source row number, header = row 1
 FILE_COL = "__file"
 
 
+def first_line(exc: BaseException) -> str:
+    """The first non-empty line of an exception's message (library errors can be long)."""
+    for line in str(exc).splitlines():
+        if line.strip():
+            return line.strip()
+    return type(exc).__name__
+
+
 def natural_key(path: Path | str) -> list[object]:
     """Sort key so that part2 comes before part10."""
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(path))]
@@ -129,8 +137,7 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
                 data = path.read_bytes().decode("cp1252", errors="replace").encode()
                 df = _csv(data, sniffed, columns)
     except (pl.exceptions.PolarsError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot read as CSV: {first}") from None
+        raise InputError(f"{path}: cannot read as CSV: {first_line(exc)}") from None
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
 
 
@@ -140,7 +147,7 @@ def _sheet_name(path: Path) -> str | int:
     try:
         names = fastexcel.read_excel(str(path)).sheet_names
     except Exception as exc:  # fastexcel raises its own error types
-        raise InputError(f"{path}: not a readable XLSX workbook ({exc})") from None
+        raise InputError(f"{path}: not a readable XLSX workbook ({first_line(exc)})") from None
     for name in names:
         if name.strip().lower() == PREFERRED_SHEET:
             return name
@@ -163,7 +170,7 @@ def read_xlsx_file(path: Path) -> pl.DataFrame:
             raise_if_empty=False,
         )
     except Exception as exc:
-        raise InputError(f"{path}: cannot read sheet {sheet!r}: {exc}") from None
+        raise InputError(f"{path}: cannot read sheet {sheet!r}: {first_line(exc)}") from None
     df = df.select(pl.all().cast(pl.String))
     df = df.rename({c: c.strip() for c in df.columns if c != c.strip()})
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
