@@ -259,6 +259,17 @@ def _line_ids(used: pl.DataFrame) -> pl.DataFrame:
     return used.join(keys, on=LINE_KEY, how="left", maintain_order="left")
 
 
+def _take(frame: pl.DataFrame, idx: pl.Series) -> pl.DataFrame:
+    """Rows `idx` of `frame`: shared buffers when it is every row, a sequential mask when the
+    indices ascend (the usual case), a gather otherwise."""
+    if idx.len() == frame.height and (frame.height == 0 or idx.is_sorted()):
+        return frame
+    if idx.is_sorted() and idx.n_unique() == idx.len():
+        mask = pl.repeat(False, frame.height, dtype=pl.Boolean, eager=True).scatter(idx, True)
+        return frame.filter(mask)
+    return frame.select(pl.all().gather(idx))
+
+
 def _file_names(files: list[str]) -> pl.Expr:
     return (
         pl.col(FILE_COL)
@@ -359,12 +370,13 @@ def assemble(
     used = _line_ids(df.filter(pl.col("_kind") == KIND_OK))
     components = _components(used, rules, files)
     lines = _lines(used, components, rules, layout, files)
-    context = raw.select(pl.col(original_columns).gather(lines.get_column("_ctx_idx")))
+    originals = raw.select(original_columns)
+    context = _take(originals, lines.get_column("_ctx_idx"))
     lines = pl.concat([lines.drop("_ctx_idx"), context], how="horizontal")
     rows = pl.concat(
         [
             used.select("line_id", _file_names(files), pl.col(ROW_COL).alias("source_row")),
-            raw.select(pl.col(original_columns).gather(used.get_column(IDX))),
+            _take(originals, used.get_column(IDX)),
         ],
         how="horizontal",
     )
