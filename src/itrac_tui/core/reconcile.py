@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,22 +13,8 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.core.errors import InputError
-
-# --- normalisers --------------------------------------------------------------------------------
-# The lead's core.normalise / core.money are the source of truth; the private equivalents below
-# are used only while they are missing, so AP and ITRAC entry numbers normalise the same way.
-try:  # pragma: no cover - depends on which core modules have landed
-    from itrac_tui.core.normalise import entry_number as _entry_number_expr
-    from itrac_tui.core.normalise import money_cents as _money_cents_expr
-    from itrac_tui.core.normalise import money_invalid as _money_invalid_expr
-except ImportError:  # pragma: no cover
-    _entry_number_expr = None
-    _money_cents_expr = None
-    _money_invalid_expr = None
-try:  # pragma: no cover
-    from itrac_tui.core.money import format_cents as _format_cents
-except ImportError:  # pragma: no cover
-    _format_cents = None
+from itrac_tui.core.money import format_cents
+from itrac_tui.core.normalise import entry_number, entry_scientific, with_money
 
 MEASURES: tuple[str, ...] = ("total_duty", "ieepa_duty")
 MEASURE_LABELS: dict[str, str] = {"total_duty": "Total duty", "ieepa_duty": "IEEPA duty"}
@@ -110,20 +95,20 @@ COMPUTED_AP_COLUMNS: tuple[str, ...] = (
     "document",
     "duplicate_document",
 )
-REJECTED_COLUMNS: tuple[str, ...] = ("source_file", "source_row", "column", "value", "reason", "raw")
+REJECTED_COLUMNS: tuple[str, ...] = (
+    "source_file",
+    "source_row",
+    "column",
+    "value",
+    "reason",
+    "raw",
+)
 
 
 def _header_key(text: str) -> str:
     """Case- and punctuation-insensitive key of a header ('Entry #' == 'entry no.' -> no)."""
     t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
     return re.sub(r"[^a-z0-9]", "", t)
-
-
-def format_cents(cents: int) -> str:
-    """Cents as a plain decimal string: 123456 -> '1234.56', -5 -> '-0.05'."""
-    if _format_cents is not None:
-        return _format_cents(cents)
-    return f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
 
 
 def format_cents_grouped(cents: int | None) -> str:
@@ -133,83 +118,29 @@ def format_cents_grouped(cents: int | None) -> str:
     return f"{'-' if cents < 0 else ''}{abs(cents) // 100:,}.{abs(cents) % 100:02d}"
 
 
-def parse_cents(text: str) -> int:
-    """Parse a user-typed amount ('0.05', '$1,000', '12') into exact cents (ValueError if not)."""
+# --- money ----------------------------------------------------------------------------------------
+
+
+def _is_blank(expr: pl.Expr) -> pl.Expr:
+    return expr.str.strip_chars().fill_null("") == ""
+
+
+def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(cents, invalid) of a String series of money text: cents null for blank or not money,
+    invalid True where non-blank text is not money (the ITRAC reader's parser)."""
+    frame = with_money(pl.DataFrame({"v": values.cast(pl.String)}), "v", "cents", "invalid")
+    return frame.get_column("cents"), frame.get_column("invalid")
+
+
+def parse_tolerance(text: str) -> int:
+    """Parse a user-typed amount ('0.05', '$1,000', '12') into exact cents (ValueError if not,
+    including more than two decimals: a tolerance is never rounded)."""
     s = text.strip().replace("$", "").replace(",", "")
     m = re.fullmatch(r"(-?)(\d*)(?:\.(\d{0,2}))?", s)
     if not m or not (m.group(2) or m.group(3)):
         raise ValueError(f"not an amount: {text!r}")
     cents = int(m.group(2) or 0) * 100 + int((m.group(3) or "").ljust(2, "0"))
     return -cents if m.group(1) else cents
-
-
-# --- money and entry-number expressions ----------------------------------------------------------
-
-_MONEY_RE = r"^(\d+)(?:\.(\d{0,2}))?$"
-
-
-def _ap_money_text(expr: pl.Expr) -> pl.Expr:
-    """AP-specific money spellings moved to spec form: trailing minus ('12.50-') and 'CR' credits."""
-    s = expr.cast(pl.String).str.strip_chars()
-    s = s.str.replace(r"^(.*[0-9.])\s*-$", "-$1")
-    return s.str.replace(r"(?i)^(.*[0-9.])\s*CR$", "-$1")
-
-
-def _fallback_money_cents(expr: pl.Expr) -> pl.Expr:
-    """Int64 cents of a money string ($1,234.56, -$1.00, ($1.00)); null for blank or not money."""
-    s = expr.cast(pl.String).str.strip_chars()
-    paren = s.str.starts_with("(") & s.str.ends_with(")")
-    body = s.str.strip_prefix("(").str.strip_suffix(")").str.replace_all(r"[\s$,]", "")
-    neg = body.str.starts_with("-")
-    groups = body.str.strip_prefix("-").str.extract_groups(_MONEY_RE)
-    whole = groups.struct.field("1").cast(pl.Int64, strict=False)
-    frac = groups.struct.field("2").fill_null("").str.pad_end(2, "0").cast(pl.Int64, strict=False)
-    cents = whole * 100 + frac
-    return (
-        pl.when(paren & neg)
-        .then(pl.lit(None, dtype=pl.Int64))
-        .when(paren | neg)
-        .then(-cents)
-        .otherwise(cents)
-    )
-
-
-def money_cents(expr: pl.Expr) -> pl.Expr:
-    """Int64 cents of an AP amount; null for blank or not money."""
-    text = _ap_money_text(expr)
-    if _money_cents_expr is not None:
-        return _money_cents_expr(text)
-    return _fallback_money_cents(text)
-
-
-def _is_blank(expr: pl.Expr) -> pl.Expr:
-    return expr.cast(pl.String).str.strip_chars().fill_null("") == ""
-
-
-def money_invalid(expr: pl.Expr) -> pl.Expr:
-    """True where non-blank AP text is not money."""
-    text = _ap_money_text(expr)
-    if _money_invalid_expr is not None:
-        return _money_invalid_expr(text).fill_null(False)
-    return (~_is_blank(text) & _fallback_money_cents(text).is_null()).fill_null(False)
-
-
-def _fallback_entry_number(expr: pl.Expr) -> pl.Expr:
-    """Canonical FFF-NNNNNNN-C from an entry number with or without dashes; null if not one."""
-    s = expr.cast(pl.String).str.strip_chars().str.to_uppercase().str.replace_all(r"[\s\-]", "")
-    ok = s.str.contains(r"^[A-Z0-9]{3}[0-9]{8}$")
-    canon = pl.concat_str(
-        [s.str.slice(0, 3), pl.lit("-"), s.str.slice(3, 7), pl.lit("-"), s.str.slice(10, 1)]
-    )
-    return pl.when(ok).then(canon).otherwise(pl.lit(None, dtype=pl.String))
-
-
-def entry_number(expr: pl.Expr) -> pl.Expr:
-    """Canonical entry number (FFF-NNNNNNN-C) or null; AP spellings with spaces or lower case too."""
-    expr = expr.cast(pl.String).str.replace_all(r"\s", "").str.to_uppercase()
-    if _entry_number_expr is not None:
-        return _entry_number_expr(expr)
-    return _fallback_entry_number(expr)
 
 
 # --- AP mapping ---------------------------------------------------------------------------------
@@ -241,7 +172,7 @@ def save_ap_mapping(mapping: dict[str, str], path: Path | None = None) -> None:
 def detect_ap_columns(
     headers: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
 ) -> dict[str, str]:
-    """Map AP fields to headers by alias (first alias that matches wins); unmatched fields absent."""
+    """Map AP fields to headers by alias (first alias found wins); unmatched fields are absent."""
     headers = [h for h in headers if h is not None]
     by_key: dict[str, str] = {}
     for h in headers:
@@ -268,7 +199,7 @@ class APData:
     rows: pl.DataFrame  # COMPUTED_AP_COLUMNS + raw columns of the file
     rejected: pl.DataFrame  # REJECTED_COLUMNS
     mapping: dict[str, str]  # field -> header as found
-    duplicate_documents: int  # (document, entry) pairs on more than one AP row
+    duplicate_documents: int  # document numbers on more than one AP row
     file: str
     headers: tuple[str, ...] = ()
     rows_read: int = 0
@@ -285,7 +216,9 @@ def _decode(path: Path, data: bytes) -> str:
             return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path.name}: cannot decode the file (tried utf-8, cp1252)")  # pragma: no cover
+    raise InputError(
+        f"{path.name}: cannot decode the file (tried utf-8, cp1252)"
+    )  # pragma: no cover
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
@@ -343,7 +276,11 @@ def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, in
 def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
     try:
         grid = pl.read_excel(
-            path, engine="calamine", has_header=False, read_options={"dtypes": "string"}
+            path,
+            engine="calamine",
+            has_header=False,
+            drop_empty_rows=False,  # keep row numbers true to the sheet
+            read_options={"dtypes": "string"},
         )
     except Exception as exc:
         raise InputError(f"{path.name}: cannot read as XLSX ({str(exc).splitlines()[0]})") from None
@@ -373,18 +310,17 @@ def _missing_columns_error(path: Path, headers: list[str], missing: list[str]) -
     )
 
 
-def read_ap(
-    path: Path, *, mapping: dict[str, str] | None = None, use_saved: bool = True
-) -> APData:
+def read_ap(path: Path, *, mapping: dict[str, str] | None = None, use_saved: bool = True) -> APData:
     """Read an AP file (CSV or XLSX): normalise entry numbers and amounts, reject unusable rows.
 
-    The mapping (field -> header) wins over the saved AP mapping, which wins over detection; a
-    saved mapping whose header is not in this file is ignored."""
+    The mapping (field -> header; "" = do not use an optional field) wins over the saved AP
+    mapping, which wins over detection; a saved header that is not in this file is ignored."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: AP file not found")
     explicit = {k: v for k, v in (mapping or {}).items() if v}
-    unknown = sorted(set(explicit) - set(AP_FIELDS))
+    switched_off = {k for k, v in (mapping or {}).items() if v == "" and k not in AP_REQUIRED}
+    unknown = sorted(set(mapping or {}) - set(AP_FIELDS))
     if unknown:
         raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
     combined = {**(load_ap_mapping() if use_saved else {}), **explicit}
@@ -402,10 +338,25 @@ def read_ap(
                 f"{path.name}: mapped {fld} column {header!r} is not in the AP file "
                 f"(headers seen: {shown})"
             )
+    for fld in switched_off:  # mapped to "": do not use that field even if detected
+        detected.pop(fld, None)
     missing = [f for f in AP_REQUIRED if f not in detected]
     if missing:
         raise _missing_columns_error(path, headers, missing)
     return _normalise_ap(raw, first_row, detected, path.name)
+
+
+def ap_headers(path: Path) -> list[str]:
+    """Headers of an AP file (its detected header row) for picking columns; [] if unreadable."""
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+            raw, _, _ = _read_xlsx_raw(path, {})
+        else:
+            raw, _, _ = _read_csv_raw(path, {})
+    except (InputError, OSError):
+        return []
+    return list(raw.columns)
 
 
 def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file: str) -> APData:
@@ -416,39 +367,52 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     e_col, a_col = used["entry_number"], used["amount"]
     i_col, d_col = used.get("ieepa_amount"), used.get("document")
     raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
+    amount, amount_bad = parse_money_column(raw[a_col])
+    if i_col:
+        ieepa, ieepa_bad = parse_money_column(raw[i_col])
+    else:
+        ieepa = pl.Series("cents", [None] * raw.height, dtype=pl.Int64)
+        ieepa_bad = pl.Series("invalid", [False] * raw.height, dtype=pl.Boolean)
     e_raw = pl.col(e_col)
-    entry = entry_number(e_raw)
     entry_problem = (
         pl.when(_is_blank(e_raw))
         .then(pl.lit("blank entry number"))
-        .when(entry.is_null() & e_raw.str.contains(r"(?i)^\s*[0-9.]+E[+-]?[0-9]+\s*$"))
-        .then(pl.lit("entry number in scientific notation (spreadsheet damage; cannot be recovered)"))
-        .when(entry.is_null())
+        .when(pl.col("entry_number").is_null() & entry_scientific(e_raw))
+        .then(
+            pl.lit("entry number in scientific notation (spreadsheet damage; cannot be recovered)")
+        )
+        .when(pl.col("entry_number").is_null())
         .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C, dashes optional)"))
     )
     amount_problem = (
         pl.when(_is_blank(pl.col(a_col)))
         .then(pl.lit("blank amount"))
-        .when(money_invalid(pl.col(a_col)))
+        .when(pl.col("_abad"))
         .then(pl.lit("not money"))
     )
-    ieepa_problem = (
-        pl.when(money_invalid(pl.col(i_col))).then(pl.lit("not money"))
-        if i_col
-        else pl.lit(None, dtype=pl.String)
-    )
-    df = raw.with_row_index("_i").with_columns(
-        source_row=(pl.col("_i").cast(pl.Int64) + first_row),
-        entry_number=entry,
-        amount_cents=money_cents(pl.col(a_col)),
-        ieepa_cents=money_cents(pl.col(i_col)) if i_col else pl.lit(None, dtype=pl.Int64),
-        document=(
-            pl.col(d_col).str.strip_chars().replace("", None) if d_col else pl.lit(None, pl.String)
-        ),
-        _e=entry_problem,
-        _a=amount_problem,
-        _x=ieepa_problem,
-        _raw=raw_text,
+    df = (
+        raw.with_columns(
+            amount_cents=amount,
+            ieepa_cents=ieepa,
+            _abad=amount_bad,
+            _xbad=ieepa_bad,
+        )
+        .with_row_index("_i")
+        .with_columns(
+            source_row=(pl.col("_i").cast(pl.Int64) + first_row),
+            entry_number=entry_number(e_raw),
+            document=(
+                pl.col(d_col).str.strip_chars().replace("", None)
+                if d_col
+                else pl.lit(None, pl.String)
+            ),
+            _raw=raw_text,
+        )
+        .with_columns(
+            _e=entry_problem,
+            _a=amount_problem,
+            _x=pl.when(pl.col("_xbad")).then(pl.lit("not money")),
+        )
     )
     # Entirely blank rows (trailing separators, spacer rows) are not records.
     df = df.filter(~pl.all_horizontal([_is_blank(pl.col(c)) for c in raw_cols]))
@@ -476,15 +440,14 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         raw="_raw",
     )
     good = df.filter(~bad)
-    dup_key = ["document", "entry_number"]
+    # A document (invoice) number on more than one accepted row: posted twice, or keyed twice.
+    dup_key = ["document"]
     good = good.with_columns(
         duplicate_document=(
             pl.col("document").is_not_null() & (pl.len().over(dup_key) > 1)
         ).fill_null(False)
     )
-    dups = (
-        good.filter(pl.col("duplicate_document")).select(dup_key).unique().height if d_col else 0
-    )
+    dups = good.filter(pl.col("duplicate_document")).select(dup_key).unique().height if d_col else 0
     rows = good.select(*COMPUTED_AP_COLUMNS, *raw_cols).rename(rename)
     return APData(
         rows=rows,
@@ -683,9 +646,7 @@ def filter_entries(
     return out
 
 
-def entry_detail(
-    lines: pl.DataFrame, ap: APData, entry: str
-) -> tuple[pl.DataFrame, pl.DataFrame]:
+def entry_detail(lines: pl.DataFrame, ap: APData, entry: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The ITRAC lines and the AP rows of one entry."""
     return (
         lines.filter(pl.col("entry_number") == entry),
@@ -695,77 +656,32 @@ def entry_detail(
 
 # --- CSV output ---------------------------------------------------------------------------------
 
-_INJECTION = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-def _safe_cell(value: str) -> str:
-    if value and value.startswith(_INJECTION) and not _NUMBER.match(value):
-        return "'" + value
-    return value
-
-
-def _money_text(col: str) -> pl.Expr:
-    c = pl.col(col)
-    sign = pl.when(c < 0).then(pl.lit("-")).otherwise(pl.lit(""))
-    return (
-        pl.when(c.is_null())
-        .then(pl.lit(""))
-        .otherwise(
-            pl.concat_str(
-                [
-                    sign,
-                    (c.abs() // 100).cast(pl.String),
-                    pl.lit("."),
-                    (c.abs() % 100).cast(pl.String).str.pad_start(2, "0"),
-                ]
-            )
-        )
-    )
-
 
 def reconciliation_table(entries: pl.DataFrame, measure: str = "total_duty") -> pl.DataFrame:
-    """Entries as the CSV the user saves: readable headers, money as plain decimals."""
+    """Entries as the CSV the user saves: readable headers, money as exact 2-decimal numbers."""
+    from itrac_tui.core.export import money_expr
+
     label = MEASURE_LABELS.get(measure, measure)
     return entries.select(
         pl.col("entry_number").alias("Entry Number"),
         pl.col("status").alias("Status"),
-        _money_text("itrac_cents").alias(f"ITRAC {label}"),
-        _money_text("ap_cents").alias(f"AP {label}"),
-        _money_text("delta_cents").alias("Delta (AP - ITRAC)"),
-        pl.col("itrac_lines").cast(pl.String).alias("ITRAC Lines"),
-        pl.col("ap_rows").cast(pl.String).alias("AP Rows"),
-        pl.col("duplicate_documents").cast(pl.String).alias("Duplicate AP Documents"),
+        money_expr(pl.col("itrac_cents")).alias(f"ITRAC {label}"),
+        money_expr(pl.col("ap_cents")).alias(f"AP {label}"),
+        money_expr(pl.col("delta_cents")).alias("Delta (AP - ITRAC)"),
+        pl.col("itrac_lines").alias("ITRAC Lines"),
+        pl.col("ap_rows").alias("AP Rows"),
+        pl.col("duplicate_documents").alias("Duplicate AP Documents"),
     )
 
 
 def write_reconciliation_csv(
     entries: pl.DataFrame, path: Path, *, measure: str = "total_duty", overwrite: bool = False
 ) -> int:
-    """Write entries as CSV atomically (temp file + rename); refuse to overwrite unless asked.
+    """Write entries as CSV (core.export: atomic, injection-safe, never replaces a file unless
+    `overwrite`); returns the entries written; raises InputError when it cannot write."""
+    from itrac_tui.core.export import write_csv
 
-    Returns the number of entries written; raises InputError when the file cannot be written."""
-    path = Path(path)
-    if path.exists() and not overwrite:
-        raise InputError(f"{path}: already exists (use --force to overwrite)")
-    table = reconciliation_table(entries, measure)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(table.columns)
-    for row in table.iter_rows():
-        writer.writerow([_safe_cell(v or "") for v in row])
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(buf.getvalue(), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError as exc:
-        try:
-            tmp.unlink(missing_ok=True)
-        except OSError:
-            pass
-        raise InputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    return table.height
+    return write_csv(reconciliation_table(entries, measure), Path(path), force=overwrite)
 
 
 __all__ = [
@@ -779,6 +695,7 @@ __all__ = [
     "APData",
     "Reconciliation",
     "StatusTotal",
+    "ap_headers",
     "ap_mapping_path",
     "detect_ap_columns",
     "entry_detail",
@@ -788,9 +705,8 @@ __all__ = [
     "format_cents_grouped",
     "itrac_rollup",
     "load_ap_mapping",
-    "money_cents",
-    "money_invalid",
-    "parse_cents",
+    "parse_money_column",
+    "parse_tolerance",
     "read_ap",
     "reconcile",
     "reconciliation_table",

@@ -1,0 +1,967 @@
+"""Reconciliation screen: ITRAC per entry against the importer's accounts-payable file (§9)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import polars as pl
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.suggester import Suggester
+from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.reconcile import (
+    AP_FIELDS,
+    AP_REQUIRED,
+    MEASURE_LABELS,
+    MEASURES,
+    STATUS_LABELS,
+    STATUSES,
+    APData,
+    Reconciliation,
+    ap_headers,
+    entry_detail,
+    filter_entries,
+    format_cents,
+    parse_tolerance,
+    read_ap,
+    reconcile,
+    save_ap_mapping,
+    write_reconciliation_csv,
+)
+from itrac_tui.tui.format import cell, dollars, label, safe_text
+from itrac_tui.tui.screens.dialogs import (
+    DIALOG_CSS,
+    ConfirmDialog,
+    Dialog,
+    TextDialog,
+    default_save_path,
+)
+from itrac_tui.tui.widgets.line_grid import LineGrid
+
+# Short status words for the grid (the summary band uses STATUS_LABELS).
+STATUS_SHORT: dict[str, str] = {
+    "matched": "matched",
+    "mismatched": "MISMATCH",
+    "missing_in_ap": "no AP",
+    "missing_in_itrac": "no ITRAC",
+}
+GRID_COLUMNS: tuple[str, ...] = (
+    "entry_number",
+    "status",
+    "itrac_cents",
+    "ap_cents",
+    "delta_cents",
+    "itrac_lines",
+    "ap_rows",
+    "duplicate_documents",
+)
+GRID_LABELS: dict[str, str] = {
+    "entry_number": "Entry",
+    "status": "Status",
+    "itrac_cents": "ITRAC",
+    "ap_cents": "AP",
+    "delta_cents": "AP−ITRAC",
+    "abs_delta_cents": "|AP−ITRAC|",
+    "itrac_lines": "Ln",
+    "ap_rows": "APr",
+    "duplicate_documents": "Dup",
+}
+FIELD_LABELS: dict[str, str] = {
+    "entry_number": "Entry number (required)",
+    "amount": "Duty amount (required)",
+    "ieepa_amount": "IEEPA duty (optional)",
+    "document": "Invoice / document (optional)",
+}
+ITRAC_DETAIL_COLUMNS: tuple[str, ...] = (
+    "line_no",
+    "hts",
+    "ch99_codes",
+    "total_duty_cents",
+    "ieepa_duty_cents",
+)
+NONE = "__none__"
+
+
+def default_ap_path(export: Any) -> Path | None:
+    """The bundled sample AP file when the export is the bundled sample, else None."""
+    from itrac_tui.resources import data_dir, sample_export_paths
+
+    files = tuple(getattr(export, "files", ()) or ())
+    try:
+        sample = {p.resolve() for p in sample_export_paths()}
+        if files and {Path(f).resolve() for f in files} <= sample:
+            return data_dir("sample_exports") / "ap_sample.csv"
+    except OSError:
+        return None
+    return None
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ReconcileComputed(Message):
+    """The AP file was read and compared with ITRAC."""
+
+    ap: APData
+    result: Reconciliation
+    path: Path
+    seconds: float
+
+
+@dataclass(eq=False)
+class ReconcileFailed(Message):
+    """The AP file could not be used (one-line reason; its headers when readable)."""
+
+    reason: str
+    path: Path
+    headers: list[str] = field(default_factory=list)
+
+
+@dataclass(eq=False)
+class EntriesFiltered(Message):
+    """The filtered, sorted entries for the grid are ready."""
+
+    entries: pl.DataFrame
+    statuses: tuple[str, ...]
+    sort: tuple[tuple[str, bool], ...]
+
+
+# --- small pieces -------------------------------------------------------------------------------
+
+
+class PathSuggester(Suggester):
+    """Completes file-system paths (→ accepts)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The first entry of the folder that starts with what was typed."""
+        if not value:
+            return None
+        path = Path(value).expanduser()
+        folder, stem = (path, "") if value.endswith(os.sep) else (path.parent, path.name)
+        try:
+            names = sorted(p.name for p in folder.iterdir() if p.name.startswith(stem))
+        except OSError:
+            return None
+        names = [n for n in names if not n.startswith(".") or stem.startswith(".")]
+        if not names:
+            return None
+        match = names[0]
+        done = value + match[len(stem) :]
+        if (folder / match).is_dir():
+            done += os.sep
+        return done if done != value else None
+
+
+class APPathDialog(Dialog):
+    """Ask for the AP file, with path completion."""
+
+    def __init__(self, value: str = "") -> None:
+        super().__init__()
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        """Title, input, hint, error line."""
+        with Vertical(classes="dialog"):
+            yield Static("Accounts-payable file to reconcile (CSV or XLSX)", classes="title")
+            yield Input(self.value, placeholder="path/to/ap.csv", suggester=PathSuggester())
+            yield Static("→: complete    Enter: open    Escape: cancel", classes="hint")
+            yield Static("", classes="error", id="dialog-error")
+
+    def on_mount(self) -> None:
+        """Focus the input with the cursor at the end."""
+        inp = self.query_one(Input)
+        inp.focus()
+        inp.cursor_position = len(inp.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Return the path if it is a file."""
+        event.stop()
+        path = Path(event.value.strip()).expanduser()
+        if not event.value.strip() or not path.is_file():
+            self.query_one("#dialog-error", Static).update(Text(f"not a file: {event.value}"))
+            return
+        self.dismiss(path)
+
+
+class APMappingDialog(Dialog):
+    """Pick which AP columns hold the entry number, the amount, IEEPA duty and the document."""
+
+    BINDINGS = [Binding("ctrl+s", "apply", "Apply", id="apmap.apply")]
+    DEFAULT_CSS = (
+        DIALOG_CSS
+        + """
+    APMappingDialog Select { width: 1fr; }
+    APMappingDialog .row { height: 3; }
+    APMappingDialog .row .field { width: 32; padding-top: 1; }
+    """
+    )
+
+    def __init__(self, headers: list[str], current: dict[str, str], message: str = "") -> None:
+        super().__init__()
+        self.headers = headers
+        self.current = current
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        """One picker per field, a save box, keys."""
+        with Vertical(classes="dialog"):
+            yield Static("AP columns", classes="title")
+            if self.message:
+                yield Static(Text(self.message), classes="error")
+            options = [(Text(safe_text(h)), h) for h in self.headers]
+            for fld in AP_FIELDS:
+                with Horizontal(classes="row"):
+                    yield Static(FIELD_LABELS[fld], classes="field")
+                    choices = options if fld in AP_REQUIRED else [("(none)", NONE), *options]
+                    value = self.current.get(fld)
+                    yield Select(
+                        choices,
+                        value=value if value in self.headers else Select.NULL,
+                        allow_blank=fld in AP_REQUIRED,
+                        id=f"map-{fld}",
+                    )
+            yield Checkbox("Save this mapping for next time", id="map-save")
+            yield Static(
+                "Tab: next    Enter: open list    ctrl+s: apply    Escape: cancel", classes="hint"
+            )
+            yield Static("", classes="error", id="dialog-error")
+
+    def on_mount(self) -> None:
+        """Focus the first picker."""
+        self.query_one(Select).focus()
+
+    def action_apply(self) -> None:
+        """Return (mapping, save) when both required columns are picked."""
+        mapping: dict[str, str] = {}
+        for fld in AP_FIELDS:
+            value = self.query_one(f"#map-{fld}", Select).value
+            if isinstance(value, str):
+                mapping[fld] = "" if value == NONE else value
+        missing = [FIELD_LABELS[f] for f in AP_REQUIRED if not mapping.get(f)]
+        if missing:
+            self.query_one("#dialog-error", Static).update(Text("pick: " + ", ".join(missing)))
+            return
+        self.dismiss((mapping, self.query_one("#map-save", Checkbox).value))
+
+
+AP_DETAIL_LABELS: dict[str, str] = {
+    "source_row": "Row",
+    "document": "Document",
+    "amount_cents": "Amount",
+    "ieepa_cents": "IEEPA",
+}
+
+
+class StatusDialog(Dialog):
+    """Which entries to show: all, one status, or every difference (Enter picks)."""
+
+    def __init__(self, counts: dict[str, int], current: tuple[str, ...]) -> None:
+        super().__init__()
+        self.counts = counts
+        self.current = current
+
+    def choices(self) -> list[tuple[str, tuple[str, ...]]]:
+        """(label, statuses) in display order."""
+        diff = tuple(s for s in STATUSES if s != "matched")
+        out = [(f"{'All entries':<22}{sum(self.counts.values()):>10,}", ())]
+        out += [(f"{STATUS_LABELS[s]:<22}{self.counts[s]:>10,}", (s,)) for s in STATUSES]
+        n_diff = sum(self.counts[s] for s in diff)
+        out.append((f"{'Every difference':<22}{n_diff:>10,}", diff))
+        return out
+
+    def compose(self) -> ComposeResult:
+        """The choices."""
+        with Vertical(classes="dialog"):
+            yield Static("Show entries that are", classes="title")
+            yield OptionList(*[Option(Text(lbl)) for lbl, _ in self.choices()], id="statuses")
+            yield Static("↑↓: move    Enter: show    Escape: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        """Focus the list on the current choice."""
+        ol = self.query_one(OptionList)
+        values = [v for _, v in self.choices()]
+        ol.highlighted = values.index(self.current) if self.current in values else 0
+        ol.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Return the statuses of the chosen line."""
+        event.stop()
+        self.dismiss(self.choices()[event.option_index][1])
+
+
+def _detail_table(
+    title: str, frame: pl.DataFrame, columns: list[str], labels: dict[str, str] | None = None
+) -> Table:
+    table = Table(title=Text(title, style="bold"), expand=True, box=None, show_edge=False)
+    cols = [c for c in columns if c in frame.columns]
+    for c in cols:
+        right = c.endswith("_cents") or c in ("line_no", "source_row")
+        head = (labels or {}).get(c) or label(c)
+        table.add_column(Text(head), justify="right" if right else "left", overflow="fold")
+    for row in frame.iter_rows(named=True):
+        table.add_row(*[Text(cell(c, row[c])) for c in cols])
+    if frame.height == 0:
+        table.add_row(Text("none"))
+    return table
+
+
+class EntryDetailScreen(ModalScreen):
+    """One entry: its ITRAC lines and its AP rows side by side; Escape closes."""
+
+    DEFAULT_CSS = """
+    EntryDetailScreen { align: center middle; }
+    EntryDetailScreen > Vertical { width: 100%; height: 100%; border: thick $primary;
+        background: $surface; }
+    EntryDetailScreen .title { height: auto; text-style: bold; padding: 0 1; }
+    EntryDetailScreen #sides { height: 1fr; }
+    EntryDetailScreen VerticalScroll { width: 1fr; height: 1fr; padding: 0 1; }
+    EntryDetailScreen .hint { height: 1; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="recdetail.close"),
+        Binding("tab", "other_side", "ITRAC/AP", id="recdetail.side"),
+    ]
+
+    def __init__(
+        self, entry: dict[str, Any], lines: pl.DataFrame, ap_rows: pl.DataFrame, ap: APData
+    ) -> None:
+        super().__init__()
+        self.entry = entry
+        self.lines = lines
+        self.ap_rows = ap_rows
+        self.ap = ap
+
+    def compose(self) -> ComposeResult:
+        """Heading, the two sides, keys."""
+        e = self.entry
+        heading = (
+            f"{e['entry_number']}  {STATUS_LABELS.get(e['status'], e['status'])}   "
+            f"ITRAC {dollars(e['itrac_cents']) or '—'}   AP {dollars(e['ap_cents']) or '—'}   "
+            f"AP−ITRAC {dollars(e['delta_cents'])}"
+        )
+        if e.get("duplicate_documents"):
+            heading += f"   duplicate AP documents: {e['duplicate_documents']}"
+        ap_cols = ["source_row", "document", "amount_cents"]
+        if self.ap.has_ieepa:
+            ap_cols.append("ieepa_cents")
+        shown = self.ap_rows.with_columns(
+            document=pl.when(pl.col("duplicate_document"))
+            .then(pl.col("document") + " (dup)")
+            .otherwise(pl.col("document"))
+        )
+        with Vertical():
+            yield Static(Text(heading), classes="title")
+            with Horizontal(id="sides"):
+                with VerticalScroll(id="itrac-side"):
+                    yield Static(
+                        _detail_table(
+                            f"ITRAC: {self.lines.height} line(s)",
+                            self.lines,
+                            list(ITRAC_DETAIL_COLUMNS),
+                        )
+                    )
+                with VerticalScroll(id="ap-side"):
+                    yield Static(
+                        _detail_table(
+                            f"AP ({safe_text(self.ap.file)}): {self.ap_rows.height} row(s)",
+                            shown,
+                            ap_cols,
+                            AP_DETAIL_LABELS,
+                        )
+                    )
+                    other = [
+                        c
+                        for c in self.ap_rows.columns
+                        if c
+                        not in (
+                            "source_row",
+                            "entry_number",
+                            "amount_cents",
+                            "ieepa_cents",
+                            "document",
+                            "duplicate_document",
+                        )
+                    ]
+                    for i, row in enumerate(self.ap_rows.iter_rows(named=True), start=1):
+                        kv = Table(
+                            show_header=False,
+                            box=None,
+                            expand=True,
+                            title=Text(f"AP row {row['source_row']}", style="bold"),
+                        )
+                        kv.add_column("field", no_wrap=True, style="bold")
+                        kv.add_column("value", overflow="fold")
+                        for c in other:
+                            kv.add_row(Text(safe_text(c)), Text(cell(c, row[c])))
+                        yield Static(kv, id=f"ap-row-{i}")
+            yield Static("Tab: ITRAC/AP side    ↑↓: scroll    Escape: back", classes="hint")
+
+    def on_mount(self) -> None:
+        """Focus the ITRAC side."""
+        self.query_one("#itrac-side").focus()
+
+    def action_other_side(self) -> None:
+        """Move focus to the other side."""
+        itrac = self.query_one("#itrac-side")
+        (self.query_one("#ap-side") if itrac.has_focus else itrac).focus()
+
+    def action_close(self) -> None:
+        """Back to the reconciliation."""
+        self.dismiss(None)
+
+
+class RejectedAPScreen(ModalScreen):
+    """The AP rows that were not used: file, row, column, value, reason; Escape closes."""
+
+    DEFAULT_CSS = """
+    RejectedAPScreen { align: center middle; }
+    RejectedAPScreen > Vertical { width: 100%; height: 100%; border: thick $primary;
+        background: $surface; }
+    RejectedAPScreen .title { height: 1; text-style: bold; padding: 0 1; }
+    RejectedAPScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    RejectedAPScreen .hint { height: 1; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,q,j", "close", "Back", id="recrejected.close")]
+
+    def __init__(self, ap: APData) -> None:
+        super().__init__()
+        self.ap = ap
+
+    def compose(self) -> ComposeResult:
+        """Heading, the table, keys."""
+        rej = self.ap.rejected
+        table = Table(expand=True, box=None, show_edge=False)
+        for head, right in (("Row", True), ("Column", False), ("Value", False), ("Reason", False)):
+            table.add_column(Text(head), justify="right" if right else "left", overflow="fold")
+        for r in rej.iter_rows(named=True):
+            table.add_row(
+                Text(str(r["source_row"])),
+                Text(safe_text(r["column"])),
+                Text(safe_text(r["value"])),
+                Text(safe_text(r["reason"])),
+            )
+        if rej.height == 0:
+            table.add_row(Text(""), Text("none"), Text(""), Text(""))
+        with Vertical():
+            yield Static(
+                Text(f"{safe_text(self.ap.file)}: {rej.height:,} AP rows rejected"),
+                classes="title",
+            )
+            with VerticalScroll(id="rejected-rows"):
+                yield Static(table)
+            yield Static("↑↓: scroll    Escape: back", classes="hint")
+
+    def on_mount(self) -> None:
+        """Focus the scroller."""
+        self.query_one(VerticalScroll).focus()
+
+    def action_close(self) -> None:
+        """Back to the reconciliation."""
+        self.dismiss(None)
+
+
+class EntryGrid(LineGrid):
+    """The entries grid: LineGrid with reconciliation headers."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Detail", id="reconcile.grid.detail"),
+        Binding("s", "sort", "Sort column", show=False, id="reconcile.grid.sort"),
+    ]
+
+    def _header_text(self, name: str) -> str:
+        text = GRID_LABELS.get(name, name)
+        for col, desc in self.sort:
+            if col == name or (col == "abs_delta_cents" and name == "delta_cents"):
+                prefix = "|Δ|" if col == "abs_delta_cents" else text
+                return f"{prefix} {'▼' if desc else '▲'}"
+        return text
+
+
+def summary_table(rec: Reconciliation) -> Table:
+    """Counts and dollar totals per status, then the totals and net delta."""
+    table = Table(expand=True, box=None, padding=(0, 1), show_edge=False)
+    table.add_column(Text("Status"), no_wrap=True)
+    table.add_column(Text("Entries"), justify="right", no_wrap=True)
+    table.add_column(Text("ITRAC"), justify="right", no_wrap=True)
+    table.add_column(Text("AP"), justify="right", no_wrap=True)
+    table.add_column(Text("AP − ITRAC"), justify="right", no_wrap=True)
+    for s in STATUSES:
+        t = rec.totals[s]
+        table.add_row(
+            Text(STATUS_LABELS[s]),
+            Text(f"{t.entries:,}"),
+            Text(dollars(t.itrac_cents)),
+            Text(dollars(t.ap_cents)),
+            Text(dollars(t.delta_cents)),
+        )
+    table.add_row(
+        Text("Total", style="bold"),
+        Text(f"{rec.entries.height:,}", style="bold"),
+        Text(dollars(rec.itrac_total_cents), style="bold"),
+        Text(dollars(rec.ap_total_cents), style="bold"),
+        Text(dollars(rec.net_delta_cents), style="bold"),
+    )
+    return table
+
+
+# --- the screen ---------------------------------------------------------------------------------
+
+
+class ReconcileScreen(Screen):
+    """ITRAC roll-ups per entry against AP: summary band, entries grid, detail, save."""
+
+    BINDINGS = [
+        Binding(
+            "f",
+            "filter_status",
+            "Status",
+            tooltip="Show all entries, one status, or every difference",
+            id="reconcile.filter",
+        ),
+        Binding(
+            "d",
+            "sort_delta",
+            "|Δ| sort",
+            tooltip="Largest |AP − ITRAC| first (again: entry order)",
+            id="reconcile.sort_delta",
+        ),
+        Binding(
+            "m",
+            "toggle_measure",
+            "Measure",
+            tooltip="Compare total duty or IEEPA duty",
+            id="reconcile.measure",
+        ),
+        Binding(
+            "t",
+            "tolerance",
+            "Tolerance",
+            tooltip="Tolerance: largest |AP − ITRAC| still matched",
+            id="reconcile.tolerance",
+        ),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            tooltip="Save the shown entries as CSV",
+            id="reconcile.save",
+        ),
+        Binding("a", "open_ap", "AP file", tooltip="Open another AP file", id="reconcile.open"),
+        Binding(
+            "k",
+            "ap_columns",
+            "AP columns",
+            show=False,
+            tooltip="Pick the AP columns (entry, amount, IEEPA, document) and save them",
+            id="reconcile.columns",
+        ),
+        Binding(
+            "j",
+            "rejected",
+            "Rejected AP rows",
+            show=False,
+            tooltip="AP rows not used (no usable entry number or amount), with the reason",
+            id="reconcile.rejected",
+        ),
+        Binding(
+            "x",
+            "clear_filter",
+            "All entries",
+            show=False,
+            tooltip="Show every entry again",
+            id="reconcile.clear",
+        ),
+        Binding("escape", "back", "Back", tooltip="Back to the lines", id="reconcile.back"),
+    ]
+
+    DEFAULT_CSS = """
+    ReconcileScreen #rec-head { height: 1; padding: 0 1; background: $panel; }
+    ReconcileScreen #rec-band { height: auto; max-height: 7; padding: 0 1; }
+    ReconcileScreen #rec-grid { height: 1fr; }
+    """
+
+    def __init__(
+        self,
+        lines: pl.DataFrame,
+        export: Any,
+        as_of: date | None,
+        rules: Any,
+        ap_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.lines = lines
+        self.export = export
+        self.as_of = as_of
+        self.rules = rules
+        self.ap_path: Path | None = Path(ap_path) if ap_path else None
+        self.mapping: dict[str, str] | None = None
+        self.measure = "total_duty"
+        self.tolerance_cents = 0
+        self.statuses: tuple[str, ...] = ()
+        self.sort: tuple[tuple[str, bool], ...] = ()
+        self.ap: APData | None = None
+        self.result: Reconciliation | None = None
+        self.view: pl.DataFrame | None = None
+        self.error = ""
+        self.busy = False
+
+    # --- layout --------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        """Heading, summary band, grid, footer."""
+        yield Static("", id="rec-head")
+        yield Static("", id="rec-band")
+        yield EntryGrid(id="rec-grid")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Start with the given AP file, or ask for one."""
+        self.query_one(EntryGrid).focus()
+        self._show_head()
+        if self.ap_path is not None:
+            self.run_reconcile(reread=True)
+        else:
+            self._show_band_text("No AP file yet — a: open one    Escape: back")
+            self.action_open_ap()
+
+    # --- state → display -----------------------------------------------------------------------
+    def head_text(self) -> str:
+        """One line: measure, tolerance, AP file, filter."""
+        parts = [MEASURE_LABELS[self.measure], f"tolerance {dollars(self.tolerance_cents)}"]
+        if self.ap is not None:
+            parts.append(
+                f"{self.ap.file}: {self.ap.rows.height:,} rows, "
+                f"{self.ap.rejected.height:,} rejected, {self.ap.duplicate_documents:,} dup"
+            )
+        elif self.ap_path is not None:
+            parts.append(self.ap_path.name)
+        if self.statuses:
+            parts.append("only " + "+".join(STATUS_SHORT[s] for s in self.statuses))
+        if self.busy:
+            parts.append("working…")
+        return " · ".join(parts)
+
+    def _show_head(self) -> None:
+        self.query_one("#rec-head", Static).update(Text(safe_text(self.head_text())))
+
+    def _show_band_text(self, text: str) -> None:
+        self.query_one("#rec-band", Static).update(Text(text))
+
+    def band_text(self) -> str:
+        """The summary band as plain text (for tests and the status line)."""
+        if self.result is None:
+            return self.error
+        rec = self.result
+        per = " ".join(
+            f"{s}={rec.totals[s].entries}/{dollars(rec.totals[s].delta_cents)}" for s in STATUSES
+        )
+        return (
+            f"{per} itrac={dollars(rec.itrac_total_cents)} ap={dollars(rec.ap_total_cents)} "
+            f"net={dollars(rec.net_delta_cents)}"
+        )
+
+    # --- workers -------------------------------------------------------------------------------
+    def run_reconcile(self, *, reread: bool = False) -> None:
+        """Read the AP file (when asked) and compare, in a worker."""
+        if self.ap_path is None:
+            return
+        self.busy = True
+        self._show_head()
+        ap = None if reread or self.ap is None else self.ap
+        self._reconcile(self.ap_path, self.mapping, ap, self.measure, self.tolerance_cents)
+
+    @work(thread=True, exclusive=True, group="reconcile")
+    def _reconcile(
+        self,
+        path: Path,
+        mapping: dict[str, str] | None,
+        ap: APData | None,
+        measure: str,
+        tolerance: int,
+    ) -> None:
+        started = perf_counter()
+        try:
+            if ap is None:
+                ap = read_ap(path, mapping=mapping)
+            result = reconcile(self.lines, ap, measure=measure, tolerance_cents=tolerance)
+        except InputError as exc:
+            self.post_message(ReconcileFailed(str(exc), path, ap_headers(path)))
+            return
+        except Exception as exc:  # never a traceback in the UI
+            self.post_message(ReconcileFailed(f"{path.name}: {exc}", path, []))
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(ReconcileComputed(ap, result, path, perf_counter() - started))
+
+    def on_reconcile_computed(self, message: ReconcileComputed) -> None:
+        """Show the new result (band now, grid when filtered)."""
+        new_file = message.ap is not self.ap
+        self.ap = message.ap
+        self.result = message.result
+        self.error = ""
+        self.busy = False
+        self.query_one("#rec-band", Static).update(summary_table(message.result))
+        self._show_head()
+        if new_file:
+            notes = list(message.result.notes)
+            if message.ap.rejected.height:
+                notes.insert(
+                    0, f"{message.ap.rejected.height:,} AP rows rejected (j: see which and why)"
+                )
+            for note in notes:
+                self.notify(safe_text(note), severity="information", timeout=6)
+        self.refresh_view()
+
+    def on_reconcile_failed(self, message: ReconcileFailed) -> None:
+        """Say what is wrong; offer the column picker when the columns were the problem."""
+        self.busy = False
+        self.error = message.reason
+        self._show_head()
+        hint = "k: pick AP columns    a: other AP file" if message.headers else "a: other AP file"
+        self._show_band_text(safe_text(message.reason) + "\n" + hint)
+        self.notify(safe_text(message.reason), severity="error", timeout=8)
+        if message.headers and "column" in message.reason:
+            self._ask_columns(message.headers, message.reason)
+
+    def refresh_view(self) -> None:
+        """Filter and sort the entries for the grid (worker)."""
+        if self.result is None:
+            return
+        self._filter(self.result.entries, self.statuses, self.sort)
+
+    @work(thread=True, exclusive=True, group="reconcile-view")
+    def _filter(
+        self,
+        entries: pl.DataFrame,
+        statuses: tuple[str, ...],
+        sort: tuple[tuple[str, bool], ...],
+    ) -> None:
+        out = filter_entries(entries, statuses)
+        if sort:
+            col, desc = sort[0]
+            out = out.sort(
+                [col, "entry_number"],
+                descending=[desc, False],
+                nulls_last=True,
+                maintain_order=True,
+            )
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(EntriesFiltered(out, statuses, sort))
+
+    def on_entries_filtered(self, message: EntriesFiltered) -> None:
+        """Show the filtered entries."""
+        if message.statuses != self.statuses or message.sort != self.sort:
+            return
+        self.view = message.entries
+        display = message.entries.with_columns(
+            status=pl.col("status").replace_strict(STATUS_SHORT, return_dtype=pl.String)
+        ).select(GRID_COLUMNS)
+        grid = self.query_one(EntryGrid)
+        grid.set_frame(display, list(GRID_COLUMNS), self.sort)
+        self._show_head()
+
+    # --- grid events ---------------------------------------------------------------------------
+    @on(LineGrid.Selected)
+    def _selected(self, event: LineGrid.Selected) -> None:
+        event.stop()
+        self.open_entry(event.row)
+
+    def action_open_entry(self) -> None:
+        """Open the entry under the cursor: its ITRAC lines and AP rows side by side."""
+        self.open_entry(self.query_one(EntryGrid).cursor_row)
+
+    def open_entry(self, row: int) -> None:
+        """Push the detail of the entry at `row` of the current view."""
+        if self.view is None or self.ap is None or not (0 <= row < self.view.height):
+            return
+        entry = self.view.row(row, named=True)
+        lines, ap_rows = entry_detail(self.lines, self.ap, entry["entry_number"])
+        self.app.push_screen(EntryDetailScreen(entry, lines, ap_rows, self.ap))
+
+    @on(LineGrid.SortRequested)
+    def _sort_column(self, event: LineGrid.SortRequested) -> None:
+        event.stop()
+        col = event.column
+        current = self.sort[0] if self.sort else None
+        if current == (col, False):
+            self.sort = ((col, True),)
+        elif current == (col, True):
+            self.sort = ()
+        else:
+            self.sort = ((col, False),)
+        self.refresh_view()
+
+    # --- actions -------------------------------------------------------------------------------
+    def action_back(self) -> None:
+        """Back to where we came from."""
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def action_sort_delta(self) -> None:
+        """Largest |AP − ITRAC| first (again: entry order)."""
+        self.sort = (
+            () if self.sort == (("abs_delta_cents", True),) else (("abs_delta_cents", True),)
+        )
+        self.refresh_view()
+
+    def action_filter_status(self) -> None:
+        """Pick the entries shown: all, one status, or every difference."""
+        if self.result is None:
+            return
+
+        def done(result: tuple[str, ...] | None) -> None:
+            if result is not None:
+                self.statuses = result
+                self.refresh_view()
+
+        self.app.push_screen(StatusDialog(self.result.counts, self.statuses), done)
+
+    def action_clear_filter(self) -> None:
+        """Show every status."""
+        self.statuses = ()
+        self.refresh_view()
+
+    def action_toggle_measure(self) -> None:
+        """Switch between total duty and IEEPA duty."""
+        i = MEASURES.index(self.measure)
+        self.measure = MEASURES[(i + 1) % len(MEASURES)]
+        self.run_reconcile()
+
+    def action_tolerance(self) -> None:
+        """Set the tolerance (dollars, exact to the cent)."""
+
+        def check(text: str) -> str:
+            try:
+                cents = parse_tolerance(text)
+            except ValueError:
+                return f"not an amount (e.g. 0.00 or 0.05): {text!r}"
+            return "cannot be negative" if cents < 0 else ""
+
+        def done(value: str | None) -> None:
+            if value:
+                self.tolerance_cents = parse_tolerance(value)
+                self.run_reconcile()
+
+        self.app.push_screen(
+            TextDialog(
+                "Tolerance: largest |AP − ITRAC| still matched",
+                format_cents(self.tolerance_cents),
+                hint="dollars, e.g. 0.00 or 0.05    Enter: apply    Escape: cancel",
+                check=check,
+            ),
+            done,
+        )
+
+    def action_open_ap(self) -> None:
+        """Pick the AP file."""
+        start = self.ap_path or default_ap_path(self.export)
+        value = str(start) if start else str(Path.cwd()) + os.sep
+
+        def done(path: Path | None) -> None:
+            if path is not None:
+                self.ap_path = Path(path)
+                self.ap = None
+                self.result = None
+                self.mapping = None
+                self.run_reconcile(reread=True)
+
+        self.app.push_screen(APPathDialog(value), done)
+
+    def action_ap_columns(self) -> None:
+        """Pick which AP columns to use (and optionally save that mapping)."""
+        if self.ap_path is None:
+            self.notify("open an AP file first (o)", severity="warning")
+            return
+        headers = list(self.ap.headers) if self.ap is not None else ap_headers(self.ap_path)
+        if not headers:
+            self.notify("cannot read the AP file's headers", severity="error")
+            return
+        self._ask_columns(headers, "")
+
+    def _ask_columns(self, headers: list[str], message: str) -> None:
+        current = dict(self.ap.mapping) if self.ap is not None else dict(self.mapping or {})
+
+        def done(result: tuple[dict[str, str], bool] | None) -> None:
+            if result is None:
+                return
+            mapping, save = result
+            self.mapping = mapping
+            if save:
+                try:
+                    save_ap_mapping(mapping)
+                    self.notify("AP column mapping saved")
+                except OSError as exc:
+                    self.notify(
+                        f"could not save the mapping: {exc.strerror or exc}", severity="error"
+                    )
+            self.run_reconcile(reread=True)
+
+        self.app.push_screen(APMappingDialog(headers, current, message), done)
+
+    def action_rejected(self) -> None:
+        """List the AP rows that were rejected, with the reason."""
+        if self.ap is None:
+            self.notify("open an AP file first (a)", severity="warning")
+            return
+        self.app.push_screen(RejectedAPScreen(self.ap))
+
+    def action_save(self) -> None:
+        """Save the current (filtered, sorted) entries as CSV."""
+        if self.view is None or self.result is None:
+            self.notify("nothing to save yet", severity="warning")
+            return
+        view, measure = self.view, self.result.measure
+        stamp = f"{self.as_of:%Y%m%d}" if self.as_of else "today"
+        default = default_save_path(f"reconciliation-{measure}-{stamp}")
+
+        def got(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if path.exists():
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self._write(view, measure, path, True)
+
+                self.app.push_screen(ConfirmDialog(f"File {path} exists. Replace it?"), confirmed)
+            else:
+                self._write(view, measure, path, False)
+
+        self.app.push_screen(
+            TextDialog(
+                f"Save {view.height:,} entries as CSV",
+                str(default),
+                hint="Enter: write    Escape: cancel",
+            ),
+            got,
+        )
+
+    @work(thread=True, exclusive=True, group="reconcile-save")
+    def _write(self, view: pl.DataFrame, measure: str, path: Path, force: bool) -> None:
+        try:
+            n = write_reconciliation_csv(view, path, measure=measure, overwrite=force)
+        except InputError as exc:
+            self.app.call_from_thread(self.notify, safe_text(str(exc)), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"wrote {n:,} entries to {path}")
