@@ -180,9 +180,23 @@ def test_lines_for_csv_has_context_then_computed_columns() -> None:
 
 
 def test_lines_for_csv_selects_context_columns_in_order() -> None:
-    out = lines_for_csv(sample_lines(), ["Quantity", "entry_number", "Importer Name"])
+    out = lines_for_csv(sample_lines(), ["Quantity", "Importer Name"])
     assert out.columns[:3] == ["Quantity", "Importer Name", "entry_number"]
     assert "Description" not in out.columns
+    assert out.columns[2:] == lines_for_csv(sample_lines()).columns[3:]  # computed always follow
+
+
+def test_lines_for_csv_honours_the_order_of_computed_columns_too() -> None:
+    # as the TUI passes its visible columns: computed ones (by internal name) and context mixed
+    out = lines_for_csv(
+        sample_lines(), ["entry_number", "ieepa_duty_cents", "Description", "has_ieepa", "hts"]
+    )
+    assert out.columns[:5] == ["entry_number", "ieepa_duty", "Description", "has_ieepa", "hts"]
+    assert out.schema["ieepa_duty"] == pl.Decimal(38, 2)
+    assert out.columns.count("entry_number") == 1
+    assert "pathway" in out.columns and "Quantity" not in out.columns
+    internal = sample_lines().with_columns(pl.lit(1).alias("__entry_key"))
+    assert "__entry_key" not in lines_for_csv(internal).columns
 
 
 def test_lines_for_csv_unknown_column_is_one_line_error() -> None:
@@ -347,6 +361,20 @@ def test_failure_mid_write_leaves_no_half_file(
     with pytest.raises(ExportError):
         write_lines_csv(sample_lines(), old, force=True)
     assert old.read_text(encoding="utf-8") == "previous export"
+    assert temp_files(tmp_path) == []
+
+
+def test_polars_disk_full_error_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full(self: pl.DataFrame, file: Path, **_: object) -> None:
+        raise OSError("No space left on device (os error 28)")  # as polars raises it
+
+    monkeypatch.setattr(pl.DataFrame, "write_csv", full)
+    path = tmp_path / "x.csv"
+    with pytest.raises(ExportError) as err:
+        write_csv(pl.DataFrame({"a": [1]}), path)
+    assert str(err.value) == f"cannot write {path}: no space left on the disk"
     assert temp_files(tmp_path) == []
 
 

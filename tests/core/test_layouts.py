@@ -152,3 +152,17 @@ def test_xlsx_main_report_sheet(data_dir: Path, tmp_path: Path) -> None:
     doc = scan([path], AS_OF)[2].to_json()
     assert doc["refundable_pool"] == "58020.00"
     assert doc["pathways"]["cape_phase1"]["ieepa_duty"] == "49800.00"
+
+
+@pytest.mark.parametrize("layout", ["es003", "same_row", "legacy"])
+def test_scan_mode_without_context_gives_the_same_lines(data_dir: Path, layout: str) -> None:
+    from itrac_tui.core.load import load_export
+    from itrac_tui.core.rules import load_rules
+
+    paths = [data_dir / "layouts" / f for f in LAYOUTS[layout]]
+    full = load_export(paths, load_rules())
+    lean = load_export(paths, load_rules(), context=False)
+    computed = [c for c in full.lines.columns if c in lean.lines.columns]
+    assert lean.lines.columns == computed
+    assert lean.lines.equals(full.lines.select(computed))
+    assert lean.rows_used == full.rows_used

@@ -262,6 +262,8 @@ def _line_ids(used: pl.DataFrame) -> pl.DataFrame:
 def _take(frame: pl.DataFrame, idx: pl.Series) -> pl.DataFrame:
     """Rows `idx` of `frame`: shared buffers when it is every row, a sequential mask when the
     indices ascend (the usual case), a gather otherwise."""
+    if frame.width == 0:
+        return frame
     if idx.len() == frame.height and (frame.height == 0 or idx.is_sorted()):
         return frame
     if idx.is_sorted() and idx.n_unique() == idx.len():

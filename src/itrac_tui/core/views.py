@@ -10,6 +10,8 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS
+
 # Short names users type for Chapter 99 programs (CLI --ch99 and the TUI filter bar).
 PROGRAM_ALIASES: dict[str, str] = {
     "fentanyl": "ieepa_fentanyl",
@@ -25,6 +27,26 @@ PROGRAM_ALIASES: dict[str, str] = {
 NO_CH99 = "none"
 
 _CODE_PREFIX = re.compile(r"^[0-9][0-9.]*$")
+# Context columns `/` searches besides entry number, HTS and codes: the free-text ones.
+_TEXTY = re.compile(
+    r"name|desc|text|comment|note|remark|reference|invoice|bill of lading|part (number|no)",
+    re.IGNORECASE,
+)
+
+
+def context_columns(lines: pl.DataFrame) -> list[str]:
+    """The file's own columns on a lines frame (not computed, not internal `__` helpers)."""
+    known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS)
+    return [c for c in lines.columns if c not in known and not c.startswith("__")]
+
+
+def search_columns(lines: pl.DataFrame) -> list[str]:
+    """Free-text context columns searched by `/` and `export --search` (names, descriptions...)."""
+    return [
+        c
+        for c in context_columns(lines)
+        if lines.schema[c] == pl.String and _TEXTY.search(c) is not None
+    ]
 
 
 @dataclass(frozen=True)
@@ -214,9 +236,11 @@ __all__ = [
     "ViewSpec",
     "apply_view",
     "ch99_expr",
+    "context_columns",
     "delete_view",
     "filter_expr",
     "load_views",
     "save_view",
+    "search_columns",
     "search_expr",
 ]

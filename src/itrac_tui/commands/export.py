@@ -1,0 +1,299 @@
+"""`itrac-tui export`: filtered lines CSV, CAPE declaration, protest worklist, rejected rows.
+
+The filters build the same ViewSpec the TUI's filter bar builds, and the lines are narrowed with
+the same `views.apply_view` — so a headless export equals what the TUI shows for that view.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from itrac_tui.commands import common
+from itrac_tui.core import export as core_export
+from itrac_tui.core import views
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.model import PATHWAYS
+from itrac_tui.core.money import format_dollars
+from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules, load_rules
+
+OUTPUT_FLAGS = ("--output", "--cape-declaration", "--protest-worklist", "--rejected")
+
+
+def _list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Filters (the TUI filter bar's names) and outputs of `itrac-tui export`."""
+    f = parser.add_argument_group("filters (the same names and meanings as the TUI filter bar)")
+    f.add_argument(
+        "--country",
+        action="append",
+        metavar="CC,...",
+        help="origin countries, alpha-2 or alpha-3 (CN,MX)",
+    )
+    f.add_argument(
+        "--ch99",
+        action="append",
+        metavar="PROGRAM|CODE,...",
+        help="Chapter 99 programs (reciprocal, fentanyl, 232, 301, ieepa_brazil, …), "
+        "code prefixes (9903.01) or 'none'",
+    )
+    f.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS,...",
+        help="liquidation statuses (UNL,LIQ,RLQ,SUS,EXT)",
+    )
+    f.add_argument(
+        "--pathway", action="append", metavar="PATHWAY,...", help=f"pathways ({','.join(PATHWAYS)})"
+    )
+    f.add_argument(
+        "--warnings-only", action="store_true", default=None, help="only lines with warnings"
+    )
+    f.add_argument("--liquidated-from", metavar="DATE", help="liquidated on or after (YYYY-MM-DD)")
+    f.add_argument("--liquidated-to", metavar="DATE", help="liquidated on or before (YYYY-MM-DD)")
+    f.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="text in entry number, HTS, Chapter 99 code or a text column (names, descriptions, "
+        "references), as the TUI's / search",
+    )
+    f.add_argument(
+        "--view", metavar="NAME", help="a saved view (explicit filter flags override its fields)"
+    )
+    o = parser.add_argument_group("outputs (at least one)")
+    o.add_argument(
+        "--output",
+        "-o",
+        metavar="FILE",
+        type=Path,
+        help="the filtered lines: context columns + computed ones",
+    )
+    o.add_argument(
+        "--cape-declaration",
+        metavar="DIR",
+        type=Path,
+        help="CAPE declaration files (cape_declaration_001.csv, …) in DIR",
+    )
+    o.add_argument(
+        "--protest-worklist",
+        metavar="FILE",
+        type=Path,
+        help="protest lines by entry, soonest deadline first",
+    )
+    o.add_argument(
+        "--rejected",
+        metavar="FILE",
+        type=Path,
+        help="rows the reader could not use, with the reason",
+    )
+    o.add_argument(
+        "--columns",
+        metavar="COL,...",
+        help="context columns for --output, in this order (default: all)",
+    )
+    o.add_argument("--force", action="store_true", help="replace existing output files")
+
+
+# --- the view ------------------------------------------------------------------------------------
+def _flat(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [item for value in values for item in _list(value)]
+
+
+def _date(text: str | None, flag: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _countries(tokens: list[str]) -> tuple[str, ...]:
+    from itrac_tui.core.normalise import country_alpha2
+
+    codes = (
+        pl.Series("c", tokens, dtype=pl.String).to_frame().select(country_alpha2(pl.col("c")))["c"]
+    )
+    unknown = [t for t, c in zip(tokens, codes, strict=True) if c is None]
+    if unknown:
+        raise InputError(
+            f"unknown country {unknown[0]!r} (use ISO codes such as CN, MX, CA or CHN)"
+        )
+    return tuple(dict.fromkeys(codes.to_list()))
+
+
+def _statuses(tokens: list[str], rules: Rules) -> tuple[str, ...]:
+    from itrac_tui.core.normalise import status_key
+
+    valid = list(dict.fromkeys([*KNOWN_STATUSES, *rules.status_words.values()]))
+    out: list[str] = []
+    for token in tokens:
+        code = rules.status_words.get(status_key(token), token.strip().upper())
+        if code not in valid:
+            raise InputError(f"unknown status {token!r} (valid: {', '.join(valid)})")
+        out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
+def _pathways(tokens: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in tokens:
+        key = token.strip().lower()
+        if key not in PATHWAYS:
+            raise InputError(f"unknown pathway {token!r} (valid: {', '.join(PATHWAYS)})")
+        out.append(key)
+    return tuple(dict.fromkeys(out))
+
+
+def _ch99(tokens: list[str], rules: Rules) -> tuple[str, ...]:
+    programs = list(dict.fromkeys([*(p.id for p in rules.programs), OTHER_PROGRAM]))
+    out: list[str] = []
+    for token in tokens:
+        tok = views.normalise_ch99_token(token)
+        is_code = tok[:1].isdigit() and (tok.startswith("99") or tok == "9")
+        if tok != views.NO_CH99 and tok not in programs and not is_code:
+            names = ", ".join(programs + sorted(views.PROGRAM_ALIASES) + [views.NO_CH99])
+            raise InputError(
+                f"unknown Chapter 99 filter {token!r} (valid: {names}, or a code prefix "
+                "such as 9903.01)"
+            )
+        out.append(tok)
+    return tuple(dict.fromkeys(out))
+
+
+def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
+    """The ViewSpec the flags describe: the saved --view, with explicit flags overriding it."""
+    spec = views.ViewSpec()
+    name = getattr(args, "view", None)
+    if name:
+        from itrac_tui.config import views_path
+
+        saved = views.load_views(views_path())
+        if name not in saved:
+            known = ", ".join(sorted(saved)) or "none saved yet"
+            raise InputError(f"no saved view {name!r} (saved views: {known})")
+        spec = saved[name]
+    fields: dict[str, Any] = {}
+    if (countries := _flat(args.country)) is not None:
+        fields["countries"] = _countries(countries)
+    if (ch99 := _flat(args.ch99)) is not None:
+        fields["ch99"] = _ch99(ch99, rules)
+    if (statuses := _flat(args.status)) is not None:
+        fields["statuses"] = _statuses(statuses, rules)
+    if (pathways := _flat(args.pathway)) is not None:
+        fields["pathways"] = _pathways(pathways)
+    if args.warnings_only:
+        fields["warnings_only"] = True
+    if args.liquidated_from is not None:
+        fields["liquidated_from"] = _date(args.liquidated_from, "--liquidated-from")
+    if args.liquidated_to is not None:
+        fields["liquidated_to"] = _date(args.liquidated_to, "--liquidated-to")
+    if args.search is not None:
+        fields["search"] = args.search
+    return replace(spec, **fields)
+
+
+def filtered_lines(lines: pl.DataFrame, spec: views.ViewSpec) -> pl.DataFrame:
+    """The lines of the view — exactly what the TUI shows: views.apply_view with the same
+    searched text columns."""
+    return views.apply_view(lines, spec, views.search_columns(lines))
+
+
+# --- outputs -------------------------------------------------------------------------------------
+def _file_targets(args: argparse.Namespace) -> list[Path]:
+    return [p for p in (args.output, args.protest_worklist, args.rejected) if p is not None]
+
+
+def _preflight(args: argparse.Namespace) -> None:
+    """Fail before loading anything when an output cannot or must not be written."""
+    targets = _file_targets(args)
+    resolved = [p.resolve() for p in targets]
+    if len(set(resolved)) != len(resolved):
+        raise InputError("two outputs name the same file")
+    for target in targets:
+        core_export.check_target(target, force=args.force)
+    cape = args.cape_declaration
+    if cape is not None:
+        if cape.exists() and not cape.is_dir():
+            raise InputError(f"cannot write to {cape}: it is not a folder")
+        existing = core_export.existing_cape_files(cape)
+        if existing and not args.force:
+            raise core_export.OutputExists(f"{existing[0]} already exists")
+        if any(
+            p.resolve().parent == cape.resolve() and core_export.is_cape_file_name(p.name)
+            for p in targets
+        ):
+            raise InputError("an output file would be overwritten by the CAPE declaration")
+
+
+def _plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def _write(
+    args: argparse.Namespace, loaded: common.Loaded, view: pl.DataFrame, out: list[str]
+) -> None:
+    """Write each asked output, appending one summary line per output to `out`."""
+    columns = _list(args.columns) if args.columns else None
+    if args.output is not None:
+        rows = core_export.write_lines_csv(view, args.output, columns=columns, force=args.force)
+        out.append(f"lines: {_plural(rows, 'row')} written to {args.output}")
+    if args.cape_declaration is not None:
+        cape = core_export.write_cape_declaration(view, args.cape_declaration, force=args.force)
+        if cape.entries == 0:
+            out.append(
+                "CAPE declaration: no entry has a cape_phase1 line in this view; no file written"
+            )
+        else:
+            first = cape.files[0] if len(cape.files) == 1 else args.cape_declaration
+            out.append(
+                f"CAPE declaration: {_plural(cape.entries, 'entry', 'entries')}"
+                f" in {_plural(len(cape.files), 'file')} ({first}); "
+                f"IEEPA duty covered {format_dollars(cape.ieepa_duty_cents)}"
+            )
+        if cape.removed:
+            out.append(f"CAPE declaration: removed {_plural(len(cape.removed), 'older file')}")
+    if args.protest_worklist is not None:
+        rows = core_export.write_protest_worklist(view, args.protest_worklist, force=args.force)
+        out.append(
+            f"protest worklist: {_plural(rows, 'entry', 'entries')} written to "
+            f"{args.protest_worklist}"
+        )
+    if args.rejected is not None:
+        rows = core_export.write_rejected(loaded.export.rejected, args.rejected, force=args.force)
+        out.append(f"rejected rows: {_plural(rows, 'row')} written to {args.rejected}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Load, filter by the view, write the asked outputs, print a short summary."""
+    if all(getattr(args, flag[2:].replace("-", "_")) is None for flag in OUTPUT_FLAGS):
+        return common.fail(f"nothing to write: give at least one of {', '.join(OUTPUT_FLAGS)}")
+    written: list[str] = []
+    try:
+        spec = spec_from_args(args, load_rules(getattr(args, "rules", None)))
+        _preflight(args)
+        loaded = common.load_from_args(args)
+        view = filtered_lines(loaded.lines, spec)
+        written.append(
+            f"view: {view.height:,} of {_plural(loaded.lines.height, 'line')} "
+            f"(as of {loaded.as_of.isoformat()})"
+        )
+        _write(args, loaded, view, written)
+    except InputError as exc:
+        for line in written:  # what was written before the failure
+            print(line)
+        hint = " (use --force to replace it)" if isinstance(exc, core_export.OutputExists) else ""
+        return common.fail(f"{exc}{hint}")
+    for line in written:
+        print(line)
+    return 0
