@@ -12,6 +12,7 @@ import polars as pl
 
 from itrac_tui.core import normalise as nz
 from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header
+from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.read import FILE_COL, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
@@ -520,29 +521,4 @@ def _lines(
         (pl.col("line_duty_cents") + pl.col("ch99_duty_cents")).alias("total_duty_cents"),
     )
     lines = _warnings(lines)
-    computed = [
-        "line_id",
-        "entry_number",
-        "line_no",
-        "hts",
-        "country",
-        "country_raw",
-        "entered_value_cents",
-        "line_duty_cents",
-        "ch99_duty_cents",
-        "total_duty_cents",
-        "ieepa_duty_cents",
-        "ch99_codes",
-        "ch99_programs",
-        "has_ieepa",
-        "has_stacking",
-        "liquidation_status",
-        "liquidation_date",
-        "entry_type",
-        "entry_date",
-        "warnings",
-        "source_file",
-        "source_row",
-        "_ctx_idx",
-    ]
-    return lines.select(computed)
+    return lines.select(*LINE_COLUMNS, "_ctx_idx")

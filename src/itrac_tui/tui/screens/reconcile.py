@@ -27,6 +27,7 @@ from itrac_tui.core.errors import InputError
 from itrac_tui.core.reconcile import (
     AP_FIELDS,
     AP_REQUIRED,
+    COMPUTED_AP_COLUMNS,
     MEASURE_LABELS,
     MEASURES,
     STATUS_LABELS,
@@ -388,19 +389,7 @@ class EntryDetailScreen(ModalScreen):
                             AP_DETAIL_LABELS,
                         )
                     )
-                    other = [
-                        c
-                        for c in self.ap_rows.columns
-                        if c
-                        not in (
-                            "source_row",
-                            "entry_number",
-                            "amount_cents",
-                            "ieepa_cents",
-                            "document",
-                            "duplicate_document",
-                        )
-                    ]
+                    other = [c for c in self.ap_rows.columns if c not in COMPUTED_AP_COLUMNS]
                     for i, row in enumerate(self.ap_rows.iter_rows(named=True), start=1):
                         kv = Table(
                             show_header=False,
