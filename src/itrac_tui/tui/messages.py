@@ -77,6 +77,7 @@ class ViewSaved(Message):
     what: str
     path: Path
     rows: int
+    detail: str = ""
 
 
 @dataclass(eq=False)

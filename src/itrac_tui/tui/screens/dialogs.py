@@ -142,7 +142,9 @@ class DateRangeDialog(Dialog):
             yield Static("Tab: next field    Enter: apply    Escape: cancel", classes="hint")
             yield Static("", classes="error", id="dialog-error")
 
-    DEFAULT_CSS = "DateRangeDialog .range { height: 3; } DateRangeDialog .range Input { width: 1fr; }"
+    DEFAULT_CSS = (
+        "DateRangeDialog .range { height: 3; } DateRangeDialog .range Input { width: 1fr; }"
+    )
 
     def on_mount(self) -> None:
         """Focus the first field."""
@@ -168,19 +170,22 @@ class DateRangeDialog(Dialog):
 class PickerDialog(Dialog):
     """Pick several values (space toggles, Enter applies); optional free-text field."""
 
-    BINDINGS = [Binding("ctrl+a", "toggle_all", "All/none", id="picker.all")]
+    BINDINGS = [
+        Binding("enter", "apply", "Apply", priority=True, id="picker.apply"),
+        Binding("ctrl+a", "toggle_all", "All/none", id="picker.all"),
+    ]
 
     def __init__(
         self,
         title: str,
-        options: list[tuple[str, str, bool]],
+        options: list[tuple[str, str, bool]] | None,
         *,
         extra_label: str = "",
         extra_value: str = "",
     ) -> None:
         super().__init__()
         self.title_text = title
-        self.options = options
+        self.options = options  # None: still counting (populate() fills it)
         self.extra_label = extra_label
         self.extra_value = extra_value
 
@@ -189,9 +194,10 @@ class PickerDialog(Dialog):
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
             yield SelectionList[str](
-                *[Selection(Text(lbl), value, on) for lbl, value, on in self.options],
+                *[Selection(Text(lbl), value, on) for lbl, value, on in self.options or []],
                 id="picker",
             )
+            yield Static("Counting…" if self.options is None else "", id="picker-wait")
             if self.extra_label:
                 yield Label(Text(self.extra_label))
                 yield Input(self.extra_value, id="extra")
@@ -204,19 +210,19 @@ class PickerDialog(Dialog):
         """Focus the list."""
         self.query_one(SelectionList).focus()
 
-    def key_enter(self) -> None:
-        """Apply the selection (Enter in the list)."""
-        self._apply()
+    def populate(self, options: list[tuple[str, str, bool]]) -> None:
+        """Fill the list once the counts are known."""
+        self.options = options
+        sl = self.query_one(SelectionList)
+        sl.clear_options()
+        sl.add_options([Selection(Text(lbl), value, on) for lbl, value, on in options])
+        sl.highlighted = 0 if options else None
+        self.query_one("#picker-wait", Static).update("" if options else "nothing to pick")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Apply (Enter in the free-text field)."""
-        event.stop()
-        self._apply()
-
-    def on_selection_list_selection_highlighted(self) -> None:
-        """Nothing to do; keeps Enter for applying."""
-
-    def _apply(self) -> None:
+    def action_apply(self) -> None:
+        """Apply the selection (Enter, in the list or the text field)."""
+        if self.options is None:
+            return  # still counting: Enter must not clear the filter
         selected = list(self.query_one(SelectionList).selected)
         extra = ""
         if self.extra_label:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from itrac_tui.core.views import ViewSpec, normalise_ch99_token
-from itrac_tui.tui.format import label, safe_text
+from itrac_tui.tui.format import PROGRAM_SHORT, label, safe_text
 from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS
 
 
@@ -16,7 +16,8 @@ def describe(spec: ViewSpec) -> list[str]:
     if spec.countries:
         parts.append("origin " + ",".join(spec.countries))
     if spec.ch99:
-        parts.append("ch99 " + ",".join(normalise_ch99_token(t) for t in spec.ch99))
+        tokens = (normalise_ch99_token(t) for t in spec.ch99)
+        parts.append("ch99 " + ",".join(PROGRAM_SHORT.get(t, t) for t in tokens))
     if spec.statuses:
         parts.append("status " + ",".join(spec.statuses))
     if spec.pathways:
@@ -30,9 +31,7 @@ def describe(spec: ViewSpec) -> list[str]:
     if spec.search:
         parts.append(f"search “{safe_text(spec.search)}”")
     if spec.sort:
-        parts.append(
-            "sort " + ",".join(f"{label(c)}{' desc' if d else ''}" for c, d in spec.sort)
-        )
+        parts.append("sort " + ",".join(f"{label(c)}{' desc' if d else ''}" for c, d in spec.sort))
     return parts
 
 
@@ -55,7 +54,9 @@ class FilterBar(Static):
             text.append(" │ " + " · ".join(parts))
             text.append("  (x: clear)", "dim")
         else:
-            text.append(" │ no filters — c origin · 9 ch99 · l status · d liq dates · p pathway", "dim")
+            text.append(
+                " │ no filters — c origin · 9 ch99 · l status · d liq dates · p pathway", "dim"
+            )
         text.no_wrap = True
         text.overflow = "ellipsis"
         self.update(text)

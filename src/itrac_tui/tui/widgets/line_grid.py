@@ -17,7 +17,7 @@ from textual.strip import Strip
 
 from itrac_tui.tui.format import cell, is_numeric, label
 
-_SAMPLE_ROWS = 500  # rows sampled to size columns
+_SAMPLE_ROWS = 200  # rows sampled to size columns
 _MAX_WIDTH = 36
 _GAP = 1
 
@@ -28,14 +28,41 @@ class LineGrid(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("up", "cursor_up", "Up", show=False, id="grid.up"),
         Binding("down", "cursor_down", "Down", show=False, id="grid.down"),
-        Binding("left", "cursor_left", "Left", show=False, id="grid.left"),
-        Binding("right", "cursor_right", "Right", show=False, id="grid.right"),
+        Binding(
+            "left", "cursor_left", "Left", tooltip="Previous column", show=False, id="grid.left"
+        ),
+        Binding(
+            "right", "cursor_right", "Right", tooltip="Next column", show=False, id="grid.right"
+        ),
         Binding("pageup", "page_up", "Page up", show=False, id="grid.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="grid.page_down"),
-        Binding("home,g", "top", "Top", show=False, id="grid.top"),
-        Binding("end,G", "bottom", "Bottom", show=False, id="grid.bottom"),
-        Binding("enter", "select", "Detail", id="grid.detail"),
-        Binding("s", "sort", "Sort", id="grid.sort"),
+        Binding(
+            "home,g", "top", "Top", tooltip="Jump to the first line", show=False, id="grid.top"
+        ),
+        Binding(
+            "end,G",
+            "bottom",
+            "Bottom",
+            tooltip="Jump to the last line",
+            show=False,
+            id="grid.bottom",
+        ),
+        Binding(
+            "enter",
+            "select",
+            "Detail",
+            tooltip="Open the line: source rows, Chapter 99, warnings",
+            show=False,
+            id="grid.detail",
+        ),
+        Binding(
+            "s",
+            "sort",
+            "Sort",
+            tooltip="Sort by the cursor column (again: reverse, again: off)",
+            show=False,
+            id="grid.sort",
+        ),
     ]
 
     COMPONENT_CLASSES = {
@@ -61,7 +88,7 @@ class LineGrid(ScrollView, can_focus=True):
     LineGrid > .line-grid--odd { background: $boost; }
     """
 
-    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=True)
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
     cursor_col: reactive[int] = reactive(0, repaint=True)
 
     @dataclass
@@ -94,12 +121,15 @@ class LineGrid(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.frame: pl.DataFrame = pl.DataFrame()
+        self.ids: pl.Series | None = None  # row indices of `frame` in view order (None: all)
         self.columns: list[str] = []
         self.sort: tuple[tuple[str, bool], ...] = ()
         self._widths: list[int] = []
         self._offsets: list[int] = []
         self._right: list[bool] = []
         self._window: tuple[int, int, list[list[str]]] = (0, 0, [])
+        self._sizing: tuple[object, ...] | None = None
+        self._window_span: tuple[int, int] = (0, -1)
 
     # --- data ----------------------------------------------------------------------------------
     def set_frame(
@@ -108,20 +138,25 @@ class LineGrid(ScrollView, can_focus=True):
         columns: list[str],
         sort: tuple[tuple[str, bool], ...] = (),
         *,
+        ids: pl.Series | None = None,
         keep_cursor: bool = False,
     ) -> None:
-        """Show `frame` with the given columns (only those present)."""
+        """Show `frame` (or its rows `ids`, in that order) with the given columns."""
         self.frame = frame
+        self.ids = ids
         self.sort = sort
         old_columns = self.columns
         self.columns = [c for c in columns if c in frame.columns]
         self._window = (0, 0, [])
-        self._size_columns()
-        self.virtual_size = Size(self._total_width(), frame.height + 1)
+        sizing = (id(frame), tuple(self.columns), sort, min(self.row_count, 1))
+        if sizing != self._sizing:  # keep widths while only the filter changes
+            self._sizing = sizing
+            self._size_columns()
+        self.virtual_size = Size(self._total_width(), self.row_count + 1)
         if old_columns != self.columns:
             self.cursor_col = min(self.cursor_col, max(len(self.columns) - 1, 0))
         if keep_cursor:
-            self.cursor_row = min(self.cursor_row, max(frame.height - 1, 0))
+            self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
         else:
             self.cursor_row = 0
             self.scroll_to(0, 0, animate=False, immediate=True)
@@ -129,16 +164,23 @@ class LineGrid(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        """Rows in the frame."""
-        return self.frame.height
+        """Rows shown."""
+        return self.frame.height if self.ids is None else self.ids.len()
 
     @property
     def cursor_column(self) -> str | None:
         """Name of the column under the cursor."""
         return self.columns[self.cursor_col] if self.columns else None
 
+    def _fetch(self, begin: int, count: int, names: list[str] | None = None) -> pl.DataFrame:
+        """Rows begin..begin+count of the view, given columns only (a gather of a few rows)."""
+        frame = self.frame.select(names if names is not None else self.columns)
+        if self.ids is None:
+            return frame.slice(begin, count)
+        return frame[self.ids.slice(begin, count)]
+
     def _size_columns(self) -> None:
-        sample = self.frame.head(_SAMPLE_ROWS).select(self.columns) if self.columns else None
+        sample = self._fetch(0, _SAMPLE_ROWS) if self.columns else None
         widths: list[int] = []
         right: list[bool] = []
         for name in self.columns:
@@ -174,20 +216,41 @@ class LineGrid(ScrollView, can_focus=True):
                 return f"{text} {'▼' if desc else '▲'}"
         return text
 
+    def _visible_span(self) -> tuple[int, int]:
+        """Indices of the first and last column (partly) on screen."""
+        x0 = self.scroll_offset.x
+        x1 = x0 + max(self.size.width, 1)
+        first, last = 0, len(self.columns) - 1
+        for j, left in enumerate(self._offsets):
+            if left + self._widths[j] <= x0:
+                first = j + 1
+            if left < x1:
+                last = j
+        return min(first, last), last
+
     def _rows(self, start: int, count: int) -> list[list[str]]:
-        """Display text of rows start..start+count, fetched once per visible window."""
+        """Display text of rows start..start+count (on-screen columns only; others blank),
+        fetched once per window of a few pages."""
+        span = self._visible_span() if self.columns else (0, -1)
         w_start, w_count, rows = self._window
-        if w_start <= start and start + count <= w_start + w_count:
+        if span == self._window_span and w_start <= start and start + count <= w_start + w_count:
             return rows[start - w_start : start - w_start + count]
-        fetch = max(count, self.size.height) + 8
-        begin = max(0, start - 4)
-        window = self.frame.slice(begin, fetch).select(self.columns) if self.columns else None
+        page = max(self.size.height, 10)
+        fetch = max(count, page) + 2 * page
+        begin = max(0, start - page)
+        first, last = span
+        names = self.columns[first : last + 1]
         out: list[list[str]] = []
-        if window is not None:
-            cols = [window.get_column(c).to_list() for c in self.columns]
+        if names:
+            window = self._fetch(begin, fetch, names)
+            cols = [window.get_column(c).to_list() for c in names]
+            blank_left = [""] * first
+            blank_right = [""] * (len(self.columns) - last - 1)
             for i in range(window.height):
-                out.append([cell(name, cols[j][i]) for j, name in enumerate(self.columns)])
+                cells = [cell(name, cols[j][i]) for j, name in enumerate(names)]
+                out.append(blank_left + cells + blank_right)
         self._window = (begin, len(out), out)
+        self._window_span = span
         return out[start - begin : start - begin + count]
 
     # --- rendering -----------------------------------------------------------------------------
@@ -199,7 +262,7 @@ class LineGrid(ScrollView, can_focus=True):
         if y == 0:
             return self._header_strip(scroll_x, width, base)
         row = scroll_y + y - 1
-        if row >= self.frame.height or not self.columns:
+        if row >= self.row_count or not self.columns:
             return Strip.blank(width, base)
         texts = self._rows(row, 1)
         if not texts:
@@ -216,7 +279,9 @@ class LineGrid(ScrollView, can_focus=True):
             if cell_len(text) > w:
                 text = set_cell_size(text, w - 1) + "…"
             text = text.rjust(w) if self._right[j] else set_cell_size(text, w)
-            cell_style = style + cursor_cell if (row == self.cursor_row and j == self.cursor_col) else style
+            cell_style = (
+                style + cursor_cell if (row == self.cursor_row and j == self.cursor_col) else style
+            )
             segments.append(Segment(text, cell_style))
             segments.append(Segment(" " * _GAP, style))
         strip = Strip(segments).crop(scroll_x, scroll_x + width)
@@ -239,7 +304,15 @@ class LineGrid(ScrollView, can_focus=True):
     # --- cursor --------------------------------------------------------------------------------
     def watch_cursor_row(self, old: int, new: int) -> None:
         """Keep the cursor row on screen and repaint the two rows that changed."""
+        before = self.scroll_offset.y
         self._scroll_cursor_into_view()
+        if self.scroll_offset.y == before:
+            for row in (old, new):
+                y = row - before + 1
+                if 1 <= y < self.size.height:
+                    self.refresh(Region(0, y, self.size.width, 1))
+        else:
+            self.refresh()
         self.post_message(self.CursorMoved(self, new))
 
     def watch_cursor_col(self) -> None:
@@ -249,7 +322,7 @@ class LineGrid(ScrollView, can_focus=True):
         j = self.cursor_col
         left = self._offsets[j]
         self.scroll_to_region(
-            Region(left, self.scroll_y, self._widths[j] + _GAP, 1),
+            Region(left, self.scroll_offset.y, self._widths[j] + _GAP, 1),
             animate=False,
             immediate=True,
         )
@@ -257,14 +330,15 @@ class LineGrid(ScrollView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         body = max(self.size.height - 1, 1)
         row = self.cursor_row
-        if row < self.scroll_y:
+        top = self.scroll_offset.y
+        if row < top:
             self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= self.scroll_y + body:
+        elif row >= top + body:
             self.scroll_to(y=row - body + 1, animate=False, immediate=True)
 
     def _move(self, delta: int) -> None:
-        if self.frame.height:
-            self.cursor_row = max(0, min(self.frame.height - 1, self.cursor_row + delta))
+        if self.row_count:
+            self.cursor_row = max(0, min(self.row_count - 1, self.cursor_row + delta))
 
     def action_cursor_up(self) -> None:
         """Move up one row."""
@@ -292,15 +366,15 @@ class LineGrid(ScrollView, can_focus=True):
 
     def action_top(self) -> None:
         """Jump to the first row."""
-        self._move(-self.frame.height)
+        self._move(-self.row_count)
 
     def action_bottom(self) -> None:
         """Jump to the last row."""
-        self._move(self.frame.height)
+        self._move(self.row_count)
 
     def action_select(self) -> None:
         """Open the row under the cursor."""
-        if self.frame.height:
+        if self.row_count:
             self.post_message(self.Selected(self, self.cursor_row))
 
     def action_sort(self) -> None:
@@ -310,8 +384,9 @@ class LineGrid(ScrollView, can_focus=True):
 
     def row_values(self, row: int) -> dict[str, object]:
         """All values of one row of the frame."""
-        if 0 <= row < self.frame.height:
-            return self.frame.row(row, named=True)
+        if 0 <= row < self.row_count:
+            index = row if self.ids is None else int(self.ids[row])
+            return self.frame.row(index, named=True)
         return {}
 
     def on_resize(self) -> None:

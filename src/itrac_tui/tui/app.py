@@ -1,0 +1,482 @@
+"""The itrac-tui app: themes, keymap, screens and the workers that call the core (no data logic)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import partial
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import polars as pl
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import get_current_worker
+
+from itrac_tui.core.views import ViewSpec
+from itrac_tui.tui.format import dollars
+from itrac_tui.tui.keymap import load_keymap
+from itrac_tui.tui.messages import (
+    AsOfChanged,
+    ExportLoaded,
+    LoadFailed,
+    LoadProgressed,
+    SaveFailed,
+    ViewSaved,
+)
+from itrac_tui.tui.query import prepare, prime, rows_of
+from itrac_tui.tui.screens.dialogs import ConfirmDialog
+from itrac_tui.tui.screens.help import GROUPS, HelpScreen
+from itrac_tui.tui.screens.load import LoadScreen
+from itrac_tui.tui.screens.main import MainScreen
+from itrac_tui.tui.themes import DEFAULT_THEME, load_themes, resolve_theme_name
+
+
+class _Cancelled(Exception):
+    """Raised inside the load worker when the user pressed Escape."""
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else exc.__class__.__name__
+
+
+class ItracApp(App[int]):
+    """Terminal workbench for IEEPA refunds from ACE ITRAC exports."""
+
+    TITLE = "itrac-tui"
+    BINDINGS = [
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            tooltip="Help: every key of this screen",
+            id="app.help",
+        ),
+        Binding("o", "open", "Open", tooltip="Open an export (load screen)", id="app.open"),
+        Binding(
+            "q", "quit_app", "Quit", tooltip="Quit (asks if the view is unsaved)", id="app.quit"
+        ),
+    ]
+    CSS = """
+    Screen { background: $background; }
+    Footer { background: $panel; }
+    """
+
+    def __init__(
+        self,
+        files: Sequence[str | Path] = (),
+        *,
+        as_of: date | None = None,
+        rules_path: str | None = None,
+        mapping: dict[str, str] | None = None,
+        theme_name: str | None = None,
+        autoload: bool = True,
+    ) -> None:
+        super().__init__()
+        self.current_files: list[str] = [str(f) for f in files]
+        self.as_of: date = as_of or date.today()
+        self.rules_path = rules_path
+        self.cli_mapping: dict[str, str] = dict(mapping or {})
+        self.theme_name = theme_name
+        self.autoload = autoload
+        self.rules: Any = None
+        self.export: Any = None
+        self.lines: pl.DataFrame | None = None
+        self.main_screen: MainScreen | None = None
+        self.load_seconds = 0.0
+        self._pending_writes: dict[Path, dict[str, Any]] = {}
+
+    # --- start ---------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        """Themes, keymap, the main screen, and the first load."""
+        self._setup_themes()
+        keymap, error = load_keymap()
+        if keymap:
+            self.set_keymap(keymap)
+        if error:
+            self.notify(error, severity="warning")
+        self.main_screen = MainScreen()
+        self.push_screen(self.main_screen)
+        if self.autoload:
+            self.push_screen(LoadScreen(loading=True))
+            self.start_load(self.current_files, None)
+
+    def _setup_themes(self) -> None:
+        themes, errors = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        names = list(self.available_themes)
+        wanted = self.theme_name or DEFAULT_THEME
+        resolved = resolve_theme_name(wanted, names)
+        if resolved is None:
+            errors.append(f"unknown theme {wanted!r}; available: {', '.join(sorted(names))}")
+            resolved = DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark"
+        if self.no_color and self.available_themes[resolved].ansi:
+            # Textual's monochrome filter turns the terminal's default colours black on black
+            resolved = DEFAULT_THEME if DEFAULT_THEME in names else "textual-dark"
+        self.theme = resolved
+        if errors:
+            self.notify(
+                "Theme problem: " + "; ".join(errors), severity="warning", timeout=10, markup=False
+            )
+
+    # --- loading -------------------------------------------------------------------------------
+    def resolve_rules(self) -> Any:
+        """The rules to use (shipped default, user override, --rules); may raise RulesError."""
+        from itrac_tui.core.rules import load_rules
+
+        if self.rules is None:
+            self.rules = load_rules(self.rules_path)
+        return self.rules
+
+    def effective_mapping(self, override: dict[str, str] | None) -> dict[str, str] | None:
+        """--mapping entries plus the load screen's fixes."""
+        merged = {**self.cli_mapping, **(override or {})}
+        return merged or None
+
+    def start_load(self, words: Sequence[str], override: dict[str, str] | None) -> None:
+        """Load the export named by `words` (empty: the bundled sample) in a worker."""
+        self.current_files = [str(w) for w in words]
+        self._load(list(self.current_files), self.effective_mapping(override))
+
+    def cancel_load(self) -> None:
+        """Escape during a load: cancel the worker (it stops at the next progress report)."""
+        self.workers.cancel_group(self, "load")
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, words: list[str], mapping: dict[str, str] | None) -> None:
+        from itrac_tui.core.classify import classify
+        from itrac_tui.core.errors import InputError
+        from itrac_tui.core.load import load_export
+        from itrac_tui.core.read import resolve_paths
+        from itrac_tui.resources import sample_export_paths
+
+        worker = get_current_worker()
+
+        def progress(text: str, done: int, total: int) -> None:
+            if worker.is_cancelled:
+                raise _Cancelled
+            self.post_message(LoadProgressed(text, done, total))
+
+        started = perf_counter()
+        paths: list[Path] = []
+        try:
+            paths = resolve_paths(words) if words else sample_export_paths()
+            rules = self.resolve_rules()
+            export = load_export(paths, rules, mapping=mapping, progress=progress)
+            progress(f"Classifying {export.lines.height:,} lines", export.rows_read, 0)
+            as_of = self.as_of
+            lines = classify(export.lines, rules, as_of)
+            core_seconds = perf_counter() - started
+            lines = prepare(lines)
+            prime(lines)
+            if worker.is_cancelled:
+                raise _Cancelled
+        except _Cancelled:
+            self.post_message(LoadFailed("load cancelled", tuple(paths), cancelled=True))
+            return
+        except InputError as exc:
+            self.post_message(LoadFailed(_one_line(exc), tuple(paths)))
+            return
+        except Exception as exc:  # an unreadable file must not crash the app
+            self.post_message(LoadFailed(f"could not load: {_one_line(exc)}", tuple(paths)))
+            return
+        self.post_message(ExportLoaded(export, lines, rules, as_of, tuple(paths), core_seconds))
+
+    def on_load_progressed(self, message: LoadProgressed) -> None:
+        """Forward progress to the load screen."""
+        if isinstance(self.screen, LoadScreen):
+            self.screen.show_progress(message)
+
+    def on_export_loaded(self, message: ExportLoaded) -> None:
+        """Show the loaded export: back to the grid, with a summary notification."""
+        from itrac_tui.tui.recent import add_recent
+
+        self.export = message.export
+        self.lines = message.lines
+        self.rules = message.rules
+        self.as_of = message.as_of
+        self.load_seconds = message.seconds
+        self.current_files = [str(p) for p in message.paths]
+        add_recent(list(message.paths))
+        while isinstance(self.screen, LoadScreen):
+            self.pop_screen()
+        if self.main_screen is not None:
+            self.main_screen.refresh_view()
+        export = message.export
+        self.notify(
+            f"Loaded {export.lines.height:,} lines from {len(export.files)} file(s) "
+            f"({export.rows_read:,} rows; {export.set_aside.height:,} set aside, "
+            f"{export.rejected.height:,} rejected) in {message.seconds:.1f}s",
+            markup=False,
+        )
+        for notice in export.notices:
+            self.notify(notice.message, severity="warning", timeout=12, markup=False)
+
+    def on_load_failed(self, message: LoadFailed) -> None:
+        """Show why loading failed on the load screen (never a traceback)."""
+        if not isinstance(self.screen, LoadScreen):
+            if message.cancelled:
+                return
+            self.push_screen(LoadScreen())
+        screen = self.screen
+        assert isinstance(screen, LoadScreen)
+        if message.cancelled:
+            screen.set_loading(False, "Load cancelled.")
+            return
+        screen.show_error(message.reason)
+        words = [str(p) for p in message.paths] or self.current_files
+        if words and "column" in message.reason:
+            screen.show_failure_details(words)
+
+    # --- as-of ---------------------------------------------------------------------------------
+    def change_as_of(self, as_of: date) -> None:
+        """Reclassify every line for a new working date (worker)."""
+        if self.export is None:
+            self.as_of = as_of
+            return
+        self._reclassify(as_of)
+
+    @work(thread=True, exclusive=True, group="classify")
+    def _reclassify(self, as_of: date) -> None:
+        from itrac_tui.core.classify import classify
+
+        lines = prepare(classify(self.export.lines, self.rules, as_of))
+        if not get_current_worker().is_cancelled:
+            self.post_message(AsOfChanged(as_of, lines))
+
+    def on_as_of_changed(self, message: AsOfChanged) -> None:
+        """New working date: recompute the view."""
+        self.as_of = message.as_of
+        self.lines = message.lines
+        if self.main_screen is not None:
+            self.main_screen.refresh_view()
+        self.notify(f"As of {message.as_of.isoformat()}")
+
+    # --- writing files -------------------------------------------------------------------------
+    def write_output(self, kind: str, path: Path, force: bool, **kwargs: Any) -> None:
+        """Write a file in a worker: view CSV, CAPE declaration, protest worklist, rejected rows."""
+        self._pending_writes[path] = {"kind": kind, **kwargs}
+        self._write(kind, path, force, kwargs)
+
+    @work(thread=True, group="write")
+    def _write(self, kind: str, path: Path, force: bool, kwargs: dict[str, Any]) -> None:
+        try:
+            from itrac_tui.core import export as out
+        except ImportError:
+            self.post_message(SaveFailed(kind, path, "file export is not available in this build"))
+            return
+        try:
+            view = rows_of(self.lines, kwargs.get("ids")) if self.lines is not None else None
+            if kind == "view":
+                n = out.write_lines_csv(view, path, columns=kwargs.get("columns"), force=force)
+                self.post_message(ViewSaved(kind, path, n))
+            elif kind == "cape":
+                result = out.write_cape_declaration(view, path, force=force)
+                self.post_message(
+                    ViewSaved(
+                        kind,
+                        path,
+                        result.entries,
+                        f"{len(result.files)} file(s), IEEPA duty "
+                        f"{dollars(result.ieepa_duty_cents)}",
+                    )
+                )
+            elif kind == "worklist":
+                n = out.write_protest_worklist(view, path, force=force)
+                self.post_message(ViewSaved(kind, path, n))
+            elif kind == "rejected":
+                n = out.write_rejected(self.export.rejected, path, force=force)
+                self.post_message(ViewSaved(kind, path, n))
+        except out.OutputExists as exc:
+            self.post_message(SaveFailed(kind, path, _one_line(exc), exists=True))
+        except OSError as exc:
+            self.post_message(SaveFailed(kind, path, f"{exc.strerror or exc}: {path}"))
+        except Exception as exc:  # ExportError and anything unexpected: one line
+            self.post_message(SaveFailed(kind, path, _one_line(exc)))
+
+    def on_view_saved(self, message: ViewSaved) -> None:
+        """Report what was written."""
+        pending = self._pending_writes.pop(message.path, {})
+        what = {
+            "view": "lines",
+            "cape": "entries",
+            "worklist": "protest lines",
+            "rejected": "rejected rows",
+        }[message.what]
+        extra = f" ({message.detail})" if message.detail else ""
+        self.notify(f"Wrote {message.rows:,} {what} to {message.path}{extra}", markup=False)
+        if message.what == "view" and self.main_screen is not None and "spec" in pending:
+            self.main_screen.saved_spec = pending["spec"]
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        """Report a failed write; offer to replace an existing file."""
+        pending = self._pending_writes.get(message.path)
+        if message.exists and pending is not None:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    kwargs = {k: v for k, v in pending.items() if k != "kind"}
+                    self.write_output(pending["kind"], message.path, True, **kwargs)
+
+            self.push_screen(ConfirmDialog(f"{message.path} exists. Replace it?"), answer)
+            return
+        self._pending_writes.pop(message.path, None)
+        self.notify(f"Not saved: {message.reason}", severity="error", timeout=10, markup=False)
+
+    # --- actions -------------------------------------------------------------------------------
+    def action_open(self) -> None:
+        """Open the load screen."""
+        if not isinstance(self.screen, LoadScreen):
+            self.push_screen(LoadScreen())
+
+    def action_help(self) -> None:
+        """Show every key of the current screen."""
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(
+            HelpScreen(self.binding_rows(self.screen), "Keys — " + self.screen_title())
+        )
+
+    def screen_title(self) -> str:
+        """Name of the current screen for help."""
+        return {
+            "MainScreen": "main screen",
+            "LoadScreen": "load screen",
+            "RejectedScreen": "rejected rows",
+        }.get(type(self.screen).__name__, type(self.screen).__name__)
+
+    def binding_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
+        """(group, keys, description) for every binding of the screen, its widgets and the app."""
+        nodes: list[Any] = [*list(screen.query("*")), screen, self]
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for node in sorted(nodes, key=_node_order):
+            bindings = node._bindings.copy()
+            if self._keymap:
+                bindings.apply_keymap(self._keymap)
+            by_id: dict[str, list[str]] = {}
+            described: dict[str, str] = {}
+            for _key, binding in bindings:
+                if not binding.id or (binding.id in seen and binding.id not in by_id):
+                    continue
+                by_id.setdefault(binding.id, []).append(self.get_key_display(binding))
+                described[binding.id] = binding.tooltip or binding.description or binding.action
+            for bid, keys in by_id.items():
+                seen.add(bid)
+                group = GROUPS.get(bid.split(".", 1)[0], bid.split(".", 1)[0].title())
+                rows.append((group, " ".join(dict.fromkeys(keys)), described[bid]))
+        rows.append((GROUPS["app"], "ctrl+p", "Command palette (every action)"))
+        order = list(GROUPS.values())
+        rows.sort(key=lambda r: order.index(r[0]) if r[0] in order else len(order))
+        return rows
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the current screen in the command palette, then Textual's own."""
+        for group, keys, desc in self.binding_rows(screen):
+            action = self._action_for(screen, desc)
+            if action is not None:
+                yield SystemCommand(f"{desc}", f"{group} · key {keys}", action)
+        yield from super().get_system_commands(screen)
+
+    def _action_for(self, screen: Screen, description: str) -> Any:
+        for node in [screen, self, *list(screen.query("*"))]:
+            for _key, binding in node._bindings:
+                if (binding.tooltip or binding.description or binding.action) == description:
+                    return partial(self.run_action, binding.action, node)
+        return None
+
+    def action_quit_app(self) -> None:
+        """Quit; ask first when the current view was narrowed and not saved."""
+        main = self.main_screen
+        if main is not None and main.unsaved:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self.exit(0)
+
+            self.push_screen(
+                ConfirmDialog("The current view is not saved (ctrl+s or v). Quit anyway?"), answer
+            )
+            return
+        self.exit(0)
+
+    def action_reconcile(self) -> None:
+        """Reconcile with accounts payable (screen from another module, imported lazily)."""
+        if self.lines is None or self.export is None:
+            self.notify("load an export first", severity="warning")
+            return
+        try:
+            from itrac_tui.tui.screens.reconcile import ReconcileScreen
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("itrac_tui"):
+                self.notify("reconciliation not available", severity="warning")
+                return
+            raise
+        self.push_screen(
+            ReconcileScreen(
+                lines=rows_of(self.lines, None),
+                export=self.export,
+                as_of=self.as_of,
+                rules=self.rules,
+            )
+        )
+
+    def action_rejected(self) -> None:
+        """Open the rejected and set-aside rows."""
+        from itrac_tui.tui.screens.rejected import RejectedScreen
+
+        if self.export is None:
+            self.notify("load an export first", severity="warning")
+            return
+        if self.export.rejected.height == 0 and self.export.set_aside.height == 0:
+            self.notify("no rejected or set-aside rows")
+            return
+        self.push_screen(RejectedScreen(self.export.rejected, self.export.set_aside))
+
+    @property
+    def view_spec(self) -> ViewSpec:
+        """The main screen's current view."""
+        return self.main_screen.spec if self.main_screen else ViewSpec()
+
+
+def _node_order(node: Any) -> int:
+    name = type(node).__name__
+    if name.endswith("App"):
+        return 0
+    if isinstance(node, Screen):
+        return 1
+    return 2
+
+
+def run_app(
+    files: Sequence[str],
+    as_of: date | None,
+    rules: str | None,
+    mapping: str | None,
+    theme: str | None,
+) -> int:
+    """Run the workbench (files empty: the bundled sample); returns the exit code."""
+    from itrac_tui.core.errors import InputError
+
+    explicit: dict[str, str] | None = None
+    try:
+        if mapping:
+            from itrac_tui.core.columns import load_mapping_file
+
+            explicit = load_mapping_file(mapping)
+        if rules:
+            from itrac_tui.core.rules import load_rules
+
+            load_rules(rules)
+    except InputError as exc:
+        print(f"itrac-tui: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    app = ItracApp(files, as_of=as_of, rules_path=rules, mapping=explicit, theme_name=theme)
+    code = app.run()
+    return int(code or 0)

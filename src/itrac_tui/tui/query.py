@@ -1,0 +1,115 @@
+"""The views the TUI shows, as core calls: apply_view (lazily, projecting only what is needed),
+summarise, and row fetching by line id. No Textual here."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from typing import Any
+
+import polars as pl
+
+from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, PATHWAYS
+from itrac_tui.core.views import ViewSpec, apply_view
+
+ENTRY_KEY = "__entry_key"  # entry number as Categorical: fast distinct counts for the pane
+SUMMARY_COLUMNS: tuple[str, ...] = (
+    "line_id",
+    "entry_number",
+    "pathway",
+    "ieepa_duty_cents",
+    "warnings",
+    "protest_deadline",
+    "days_left",
+)
+PATHWAY_KEY = "__pathway_key"  # pathway as Enum: fast grouping for the pane
+_TEXTY = re.compile(
+    r"name|desc|text|comment|note|remark|reference|invoice|bill of lading|part (number|no)",
+    re.IGNORECASE,
+)
+
+
+def context_columns(lines: pl.DataFrame) -> list[str]:
+    """The file's own columns on the lines frame (everything not computed)."""
+    known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS) | {ENTRY_KEY, PATHWAY_KEY}
+    return [c for c in lines.columns if c not in known]
+
+
+def search_columns(lines: pl.DataFrame) -> list[str]:
+    """Free-text context columns searched by `/` (names, descriptions, references)."""
+    return [
+        c
+        for c in context_columns(lines)
+        if lines.schema[c] == pl.String and _TEXTY.search(c) is not None
+    ]
+
+
+def prepare(lines: pl.DataFrame) -> pl.DataFrame:
+    """Classified lines plus a Categorical entry key (row i must be line_id i)."""
+    if lines.height and (
+        lines.item(0, "line_id") != 0 or lines.item(-1, "line_id") != lines.height - 1
+    ):
+        lines = lines.sort("line_id")
+    return lines.with_columns(
+        pl.col("entry_number").cast(pl.Categorical).alias(ENTRY_KEY),
+        pl.col("pathway").cast(pl.Enum(PATHWAYS)).alias(PATHWAY_KEY),
+    )
+
+
+def _lazy_view(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.LazyFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pl.exceptions.PerformanceWarning)
+        return apply_view(base.lazy(), spec, text_columns)  # type: ignore[arg-type]
+
+
+def view_frame(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.DataFrame:
+    """The view's lines (filtered, sorted by core.views.apply_view), only the summary columns."""
+    lazy = _lazy_view(base, spec, text_columns)
+    key = ENTRY_KEY if ENTRY_KEY in base.columns else "entry_number"
+    cols = [
+        pl.col(key).alias("entry_number") if c == "entry_number" else pl.col(c)
+        for c in SUMMARY_COLUMNS
+    ]
+    return lazy.select(cols).collect()
+
+
+def column_values(
+    base: pl.DataFrame, spec: ViewSpec, text_columns: list[str], column: str
+) -> pl.DataFrame:
+    """One column of the lines matching `spec` (for the pickers' counts)."""
+    return _lazy_view(base, replace_sort(spec), text_columns).select(column).collect()
+
+
+def replace_sort(spec: ViewSpec) -> ViewSpec:
+    """The spec without sorting (counting needs no order)."""
+    from dataclasses import replace
+
+    return replace(spec, sort=())
+
+
+def rows_of(lines: pl.DataFrame, ids: pl.Series | None, columns: list[str] | None = None) -> Any:
+    """Full rows of the view, in view order (ids None: every line in file order)."""
+    frame = lines.select(columns) if columns else lines.drop(ENTRY_KEY, PATHWAY_KEY, strict=False)
+    return frame if ids is None else frame[ids]
+
+
+def prime(base: pl.DataFrame) -> None:
+    """Run every kind of filter once on a few rows, so the user's first filter is not cold."""
+    from datetime import date
+
+    from itrac_tui.core.summary import nearest_deadlines, summarise
+
+    head = base.head(2000)
+    spec = ViewSpec(
+        countries=("CN",),
+        ch99=("ieepa_reciprocal", "9903.01"),
+        statuses=("LIQ",),
+        pathways=("protest",),
+        liquidated_from=date(2000, 1, 1),
+        liquidated_to=date(2100, 1, 1),
+        sort=(("ieepa_duty_cents", True),),
+    )
+    for s in (spec, ViewSpec(countries=("CN",))):
+        view = view_frame(head, s, [])
+        summarise(view, date(2000, 1, 1))
+        nearest_deadlines(view)

@@ -1,0 +1,676 @@
+"""Main screen: filter bar, line grid, pathway pane; every data step runs in a worker."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+from time import perf_counter
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+from textual.worker import get_current_worker
+
+from itrac_tui.core.model import PATHWAYS
+from itrac_tui.core.views import PROGRAM_ALIASES, ViewSpec
+from itrac_tui.tui.format import (
+    COMPUTED_EXPORT_COLUMNS,
+    DEFAULT_COLUMNS,
+    PROGRAM_SHORT,
+    dollars,
+    label,
+)
+from itrac_tui.tui.messages import FiltersChanged, ViewApplied
+from itrac_tui.tui.query import (
+    column_values,
+    context_columns,
+    rows_of,
+    search_columns,
+    view_frame,
+)
+from itrac_tui.tui.screens.dialogs import (
+    ConfirmDialog,
+    DateRangeDialog,
+    PickerDialog,
+    TextDialog,
+    check_date,
+    default_save_path,
+)
+from itrac_tui.tui.widgets.filter_bar import FilterBar
+from itrac_tui.tui.widgets.line_grid import LineGrid
+from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS, PathwayList, PathwayPane
+
+if TYPE_CHECKING:
+    from itrac_tui.tui.app import ItracApp
+
+PROGRAMS: tuple[str, ...] = (
+    "ieepa_fentanyl",
+    "ieepa_reciprocal",
+    "ieepa_brazil",
+    "ieepa_india",
+    "section_232",
+    "section_301",
+    "other_ch99",
+)
+_SEARCH_DELAY = 0.15
+
+
+def text_columns(lines: pl.DataFrame) -> list[str]:
+    """Context columns searched by `/` (see query.search_columns)."""
+    return search_columns(lines)
+
+
+def visible_columns(
+    spec: ViewSpec, lines: pl.DataFrame, hidden: frozenset[str] = frozenset()
+) -> list[str]:
+    """The view's columns, or the default set followed by the file's context columns (minus
+    `hidden`: the file columns the computed ones were read from)."""
+    if spec.columns:
+        return [c for c in spec.columns if c in lines.columns]
+    context = [c for c in context_columns(lines) if c not in hidden]
+    return [c for c in DEFAULT_COLUMNS if c in lines.columns] + context
+
+
+def export_columns(
+    spec: ViewSpec, lines: pl.DataFrame, hidden: frozenset[str] = frozenset()
+) -> list[str]:
+    """Columns written by ctrl+s: the visible ones, then the computed ones not already shown."""
+    cols = visible_columns(spec, lines, hidden)
+    return cols + [c for c in COMPUTED_EXPORT_COLUMNS if c in lines.columns and c not in cols]
+
+
+def next_sort(spec: ViewSpec, column: str) -> tuple[tuple[str, bool], ...]:
+    """Ascending, then descending, then unsorted."""
+    current = spec.sort[0] if spec.sort else None
+    if current == (column, False):
+        return ((column, True),)
+    if current == (column, True):
+        return ()
+    return ((column, False),)
+
+
+def _b(key: str, action: str, desc: str, tip: str, bid: str, show: bool = True) -> Binding:
+    """A binding with an id (for the keymap) and a longer tooltip (for help)."""
+    return Binding(key, action, desc, show=show, tooltip=tip, id=bid)
+
+
+class MainScreen(Screen):
+    """The workbench: grid of lines, pathway summary, filters."""
+
+    BINDINGS = [
+        # app-wide keys repeated here (same ids: a keymap moves both) so they lead the footer
+        _b("question_mark,f1", "app.help", "Help", "Help: every key of this screen", "app.help"),
+        _b("slash", "search", "Search", "Search entry, HTS, codes, text", "main.search"),
+        _b("c", "filter_country", "Origin", "Filter: country of origin", "filter.country"),
+        _b("9", "filter_ch99", "Ch99", "Filter: Chapter 99 program or code", "filter.ch99"),
+        _b("d", "filter_dates", "Dates", "Filter: liquidated between two dates", "filter.dates"),
+        _b("l", "filter_status", "Status", "Filter: liquidation status", "filter.status", False),
+        _b("p", "filter_pathway", "Pathway", "Filter: pathway", "filter.pathway", False),
+        _b(
+            "w",
+            "toggle_warnings",
+            "Warnings",
+            "Filter: lines with warnings (toggle)",
+            "filter.warnings",
+            False,
+        ),
+        _b("x", "clear_filters", "Clear", "Clear every filter", "filter.clear"),
+        _b("ctrl+s", "save_view", "Save", "Save the filtered view as CSV", "file.save"),
+        _b("o", "app.open", "Open", "Open an export (load screen)", "app.open"),
+        _b("q", "app.quit_app", "Quit", "Quit (asks if the view is unsaved)", "app.quit"),
+        _b("a", "as_of", "As-of", "Change the as-of date", "main.as_of", False),
+        _b("k", "columns", "Columns", "Pick visible columns", "main.columns", False),
+        _b("v", "views", "Views", "Saved views: open / save / delete", "main.views", False),
+        _b("z", "toggle_pane", "Pane", "Show / hide the pathway pane", "main.pane", False),
+        _b(
+            "tab",
+            "focus_next_area",
+            "Grid/pane",
+            "Move between grid and pathway pane",
+            "main.focus",
+            False,
+        ),
+        _b(
+            "e",
+            "cape",
+            "CAPE file",
+            "Write the CAPE Phase 1 declaration (folder)",
+            "file.cape",
+            False,
+        ),
+        _b("y", "worklist", "Protests", "Write the protest worklist CSV", "file.worklist", False),
+        _b("j", "rejected", "Rejected", "Show rejected / set-aside rows", "file.rejected", False),
+        _b(
+            "r",
+            "reconcile",
+            "Reconcile",
+            "Reconcile with accounts payable",
+            "main.reconcile",
+            False,
+        ),
+        _b("escape", "escape", "Clear search", "Clear the search", "main.escape", False),
+    ]
+
+    DEFAULT_CSS = """
+    MainScreen #search { height: 3; display: none; border: tall $accent; }
+    MainScreen #search.visible { display: block; }
+    MainScreen #body { height: 1fr; }
+    MainScreen PathwayPane.hidden { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spec = ViewSpec()
+        self.view: pl.DataFrame | None = None
+        self.summary: Any = None
+        self.saved_spec = ViewSpec()  # last view written or saved (for "unsaved" on quit)
+        self._search_timer: Any = None
+        self.last_view_seconds = 0.0
+        self.applied_count = 0  # views shown so far (benchmarks and tests wait on it)
+        # summaries by (lines, as-of, filters): sorting or picking columns reuses them
+        self._summaries: dict[tuple[int, date, ViewSpec], tuple[Any, pl.DataFrame]] = {}
+        self.applied_at = 0.0
+        self._summaries_of: pl.DataFrame | None = None
+
+    @property
+    def itrac(self) -> ItracApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Filter bar, search box, grid + pane, footer."""
+        yield FilterBar(id="filter-bar")
+        yield Input(
+            placeholder="search entry, HTS, codes, text (Enter: keep, Esc: clear)", id="search"
+        )
+        with Horizontal(id="body"):
+            yield LineGrid(id="grid")
+            yield PathwayPane(id="pane")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Focus the grid; show what is loaded."""
+        self.query_one(LineGrid).focus()
+        self.query_one(FilterBar).show(self.spec, 0, 0, busy=True)
+        if self.itrac.lines is not None:
+            self.refresh_view()
+
+    def on_resize(self, event: object) -> None:
+        """Compact pathway pane under 100 columns."""
+        self.query_one(PathwayPane).set_narrow(self.size.width < 100)
+
+    # --- state ---------------------------------------------------------------------------------
+    @property
+    def unsaved(self) -> bool:
+        """True when the view was narrowed and neither written nor saved since."""
+        return self.spec != self.saved_spec and (
+            self.spec.is_filtered() or bool(self.spec.sort) or bool(self.spec.columns)
+        )
+
+    def set_spec(self, spec: ViewSpec) -> None:
+        """Change the view and recompute it in a worker."""
+        self.spec = spec
+        self.post_message(FiltersChanged(spec))
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        """Recompute the filtered lines and summary for the current spec (worker)."""
+        lines = self.itrac.lines
+        if lines is None:
+            return
+        self.query_one(FilterBar).show(
+            self.spec, self.view.height if self.view is not None else 0, lines.height, busy=True
+        )
+        self._compute_view(lines, self.spec, self.itrac.as_of)
+
+    @work(thread=True, exclusive=True, group="view")
+    def _compute_view(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
+        from itrac_tui.core.summary import nearest_deadlines, summarise
+
+        started = perf_counter()
+        if self._summaries_of is not lines:
+            self._summaries.clear()
+            self._summaries_of = lines
+        key = (id(lines), as_of, replace(spec, sort=(), columns=()))
+        try:
+            view = view_frame(lines, spec, search_columns(lines))
+            if get_current_worker().is_cancelled:
+                return
+            cached = self._summaries.get(key)
+            if cached is None:
+                cached = (summarise(view, as_of), nearest_deadlines(view, n=5))
+                if len(self._summaries) > 32:
+                    self._summaries.clear()
+                self._summaries[key] = cached
+            summary, deadlines = cached
+        except Exception as exc:  # e.g. sorting by a column polars cannot order
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            self.app.call_from_thread(self.notify, f"view failed: {reason}", severity="error")
+            return
+        if get_current_worker().is_cancelled:
+            return
+        self.post_message(
+            ViewApplied(spec, view, summary, deadlines, as_of, perf_counter() - started)
+        )
+
+    def mapped_headers(self) -> frozenset[str]:
+        """File columns the computed fields were read from (hidden by default: duplicates)."""
+        export = self.itrac.export
+        return frozenset(export.mapping.values()) if export is not None else frozenset()
+
+    @property
+    def identity(self) -> bool:
+        """True when the view is every line in file order (the grid can slice, not gather)."""
+        return not self.spec.is_filtered() and not self.spec.sort
+
+    def view_ids(self) -> pl.Series | None:
+        """Line ids of the current view in order (None: every line in file order)."""
+        if self.view is None or self.identity:
+            return None
+        return self.view.get_column("line_id")
+
+    def view_lines(self) -> pl.DataFrame:
+        """Full rows of the current view, in view order (for files and tests)."""
+        lines = self.itrac.lines
+        assert lines is not None and self.view is not None
+        return rows_of(lines, self.view_ids())
+
+    def on_view_applied(self, message: ViewApplied) -> None:
+        """Show the computed view: grid, pane and bar together."""
+        lines = self.itrac.lines
+        if lines is None or message.spec != self.spec:
+            return
+        self.view = message.lines
+        self.summary = message.summary
+        self.last_view_seconds = message.seconds
+        grid = self.query_one(LineGrid)
+        ids = None if self.identity else message.lines.get_column("line_id")
+        columns = visible_columns(self.spec, lines, self.mapped_headers())
+        grid.set_frame(lines, columns, self.spec.sort, ids=ids)
+        self.query_one(PathwayPane).show(
+            message.summary, message.deadlines, message.as_of, self.spec.pathways
+        )
+        self.query_one(FilterBar).show(self.spec, message.lines.height, lines.height)
+        self.applied_count += 1
+        self.applied_at = perf_counter()
+
+    # --- grid events ---------------------------------------------------------------------------
+    @on(LineGrid.SortRequested)
+    def _sort(self, event: LineGrid.SortRequested) -> None:
+        self.set_spec(replace(self.spec, sort=next_sort(self.spec, event.column)))
+
+    @on(LineGrid.Selected)
+    def _detail(self, event: LineGrid.Selected) -> None:
+        from itrac_tui.tui.screens.detail import LineDetailScreen
+
+        export = self.itrac.export
+        values = event.grid.row_values(event.row)
+        if not values or export is None:
+            return
+        line_id = values.get("line_id")
+        components = export.components.filter(pl.col("line_id") == line_id)
+        rows = export.rows.filter(pl.col("line_id") == line_id)
+        self.app.push_screen(LineDetailScreen(values, components, rows))
+
+    @on(PathwayPane.PathwaySelected)
+    def _pathway(self, event: PathwayPane.PathwaySelected) -> None:
+        pathways = () if self.spec.pathways == (event.pathway,) else (event.pathway,)
+        self.set_spec(replace(self.spec, pathways=pathways))
+
+    # --- search --------------------------------------------------------------------------------
+    def action_search(self) -> None:
+        """Show and focus the search box."""
+        box = self.query_one("#search", Input)
+        box.add_class("visible")
+        box.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(_SEARCH_DELAY, lambda: self._apply_search(value))
+
+    def _apply_search(self, value: str) -> None:
+        if value != self.spec.search:
+            self.set_spec(replace(self.spec, search=value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._apply_search(event.value)
+        if not event.value:
+            self.query_one("#search", Input).remove_class("visible")
+        self.query_one(LineGrid).focus()
+
+    def action_escape(self) -> None:
+        """Clear the search (Escape)."""
+        box = self.query_one("#search", Input)
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        box.value = ""
+        box.remove_class("visible")
+        self.query_one(LineGrid).focus()
+        if self.spec.search:
+            self.set_spec(replace(self.spec, search=""))
+
+    # --- filters -------------------------------------------------------------------------------
+    def _others(self, spec: ViewSpec, column: str, **cleared: Any) -> pl.DataFrame:
+        """`column` of the lines matching every filter except the one being picked (counts)."""
+        lines = self.itrac.lines
+        assert lines is not None
+        return column_values(lines, replace(spec, **cleared), search_columns(lines), column)
+
+    def _open_picker(self, title: str, apply: Any, **kwargs: Any) -> PickerDialog:
+        """Push a picker at once (keys typed next go to it); counts arrive from a worker."""
+
+        def done(result: tuple[list[str], str] | None) -> None:
+            if result is not None:
+                apply(*result)
+
+        dialog = PickerDialog(title, None, **kwargs)
+        self.app.push_screen(dialog, done)
+        return dialog
+
+    def action_filter_country(self) -> None:
+        """Pick countries of origin (with counts in the current view)."""
+        if self.itrac.lines is None:
+            return
+
+        def apply(chosen: list[str], extra: str) -> None:
+            typed = [c.strip().upper() for c in extra.replace(",", " ").split() if c]
+            self.set_spec(replace(self.spec, countries=tuple(chosen + typed)))
+
+        dialog = self._open_picker(
+            "Country of origin (lines in the current view)",
+            apply,
+            extra_label="or type ISO codes (CN MX …)",
+        )
+        self._count_countries(dialog, self.spec)
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _count_countries(self, dialog: PickerDialog, spec: ViewSpec) -> None:
+        counts = (
+            self._others(spec, "country", countries=())
+            .group_by("country")
+            .len()
+            .sort(["len", "country"], descending=[True, False], nulls_last=True)
+        )
+        options = [
+            (f"{c}  {n:,}", c, c in spec.countries) for c, n in counts.iter_rows() if c is not None
+        ]
+        self.app.call_from_thread(dialog.populate, options)
+
+    def action_filter_ch99(self) -> None:
+        """Pick Chapter 99 programs (with counts) and code prefixes."""
+        if self.itrac.lines is None:
+            return
+        known = {*PROGRAMS, "none", *PROGRAM_ALIASES}
+        codes = " ".join(t for t in self.spec.ch99 if t not in known)
+
+        def apply(chosen: list[str], extra: str) -> None:
+            tokens = [t for t in extra.replace(",", " ").split() if t]
+            self.set_spec(replace(self.spec, ch99=tuple(chosen + tokens)))
+
+        dialog = self._open_picker(
+            "Chapter 99 program",
+            apply,
+            extra_label="and/or 9903 codes or prefixes (9903.01.25 9903.02)",
+            extra_value=codes,
+        )
+        self._count_ch99(dialog, self.spec)
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _count_ch99(self, dialog: PickerDialog, spec: ViewSpec) -> None:
+        others = self._others(spec, "ch99_programs", ch99=())
+        counts = dict(
+            others.select(pl.col("ch99_programs").explode().alias("p"))
+            .group_by("p")
+            .len()
+            .iter_rows()
+        )
+        none = others.filter(pl.col("ch99_programs").list.len() == 0).height
+        current = set(spec.ch99)
+        aliases = {v: k for k, v in PROGRAM_ALIASES.items()}
+        options = [
+            (
+                f"{PROGRAM_SHORT.get(p, p):<11} {counts.get(p, 0):>10,}",
+                p,
+                p in current or aliases.get(p, "") in current,
+            )
+            for p in PROGRAMS
+        ]
+        options.append((f"{'none':<11} {none:>10,}", "none", "none" in current))
+        self.app.call_from_thread(dialog.populate, options)
+
+    def action_filter_status(self) -> None:
+        """Pick liquidation statuses (with counts)."""
+        if self.itrac.lines is None:
+            return
+
+        def apply(chosen: list[str], _extra: str) -> None:
+            self.set_spec(replace(self.spec, statuses=tuple(chosen)))
+
+        dialog = self._open_picker("Liquidation status", apply)
+        self._count_status(dialog, self.spec)
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _count_status(self, dialog: PickerDialog, spec: ViewSpec) -> None:
+        counts = (
+            self._others(spec, "liquidation_status", statuses=())
+            .group_by("liquidation_status")
+            .len()
+            .sort("len", descending=True)
+        )
+        options = [
+            (f"{s:<12} {n:>10,}", s, s in spec.statuses)
+            for s, n in counts.iter_rows()
+            if s is not None
+        ]
+        self.app.call_from_thread(dialog.populate, options)
+
+    def action_filter_pathway(self) -> None:
+        """Pick pathways."""
+        totals = self.summary.pathways if self.summary is not None else {}
+        options = []
+        for p in PATHWAYS:
+            n = totals[p].lines if p in totals else 0
+            options.append((f"{SHORT_LABELS[p]:<13} {n:>10,}", p, p in self.spec.pathways))
+
+        def done(result: tuple[list[str], str] | None) -> None:
+            if result is not None:
+                self.set_spec(replace(self.spec, pathways=tuple(result[0])))
+
+        self.app.push_screen(PickerDialog("Pathway", options), done)
+
+    def action_filter_dates(self) -> None:
+        """Liquidation date range."""
+
+        def done(result: tuple[date | None, date | None] | None) -> None:
+            if result is not None:
+                lo, hi = result
+                self.set_spec(replace(self.spec, liquidated_from=lo, liquidated_to=hi))
+
+        self.app.push_screen(
+            DateRangeDialog(self.spec.liquidated_from, self.spec.liquidated_to), done
+        )
+
+    def action_toggle_warnings(self) -> None:
+        """Only lines with warnings (toggle)."""
+        self.set_spec(replace(self.spec, warnings_only=not self.spec.warnings_only))
+
+    def action_clear_filters(self) -> None:
+        """Clear every filter (sort and columns stay)."""
+        box = self.query_one("#search", Input)
+        box.value = ""
+        box.remove_class("visible")
+        self.set_spec(self.spec.cleared())
+
+    # --- view settings -------------------------------------------------------------------------
+    def action_as_of(self) -> None:
+        """Change the working date (reclassifies every line)."""
+
+        def done(value: str | None) -> None:
+            if value:
+                self.itrac.change_as_of(date.fromisoformat(value))
+
+        self.app.push_screen(
+            TextDialog(
+                "As-of date (the day you are working on)",
+                self.itrac.as_of.isoformat(),
+                hint="YYYY-MM-DD    Enter: apply    Escape: cancel",
+                check=check_date,
+            ),
+            done,
+        )
+
+    def action_columns(self) -> None:
+        """Pick which columns show."""
+        lines = self.itrac.lines
+        if lines is None:
+            return
+        shown = visible_columns(self.spec, lines, self.mapped_headers())
+        order = shown + [c for c in list(DEFAULT_COLUMNS) + list(lines.columns) if c not in shown]
+        seen: set[str] = set()
+        options = []
+        for c in order:
+            if c in seen or c not in lines.columns:
+                continue
+            seen.add(c)
+            name = label(c) if label(c) == c else f"{label(c)} ({c})"
+            options.append((name, c, c in shown))
+
+        def done(result: tuple[list[str], str] | None) -> None:
+            if result is not None and result[0]:
+                picked = set(result[0])
+                cols = tuple(c for c in order if c in picked)
+                self.set_spec(replace(self.spec, columns=cols))
+
+        self.app.push_screen(PickerDialog("Visible columns", options), done)
+
+    def action_toggle_pane(self) -> None:
+        """Show or hide the pathway pane."""
+        self.query_one(PathwayPane).toggle_class("hidden")
+
+    def action_focus_next_area(self) -> None:
+        """Move focus between the grid and the pathway pane."""
+        grid = self.query_one(LineGrid)
+        if grid.has_focus and not self.query_one(PathwayPane).has_class("hidden"):
+            self.query_one(PathwayList).focus()
+        else:
+            grid.focus()
+
+    def action_views(self) -> None:
+        """Open, save or delete named views."""
+        from itrac_tui.config import views_path
+        from itrac_tui.core.views import delete_view, load_views, save_view
+        from itrac_tui.tui.screens.dialogs import SavedViewsDialog
+
+        try:
+            views = load_views(views_path())
+        except Exception as exc:  # a hand-edited file may be broken
+            self.notify(f"saved views unreadable: {exc}", severity="error")
+            views = {}
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            verb, name = result
+            try:
+                if verb == "open" and name in views:
+                    self.set_spec(views[name])
+                    self.saved_spec = views[name]
+                    self.notify(f"view “{name}” opened")
+                elif verb == "save":
+                    save_view(views_path(), name, self.spec)
+                    self.saved_spec = self.spec
+                    self.notify(f"view “{name}” saved")
+                elif verb == "delete":
+                    delete_view(views_path(), name)
+                    self.notify(f"view “{name}” deleted")
+            except OSError as exc:
+                self.notify(f"could not save views: {exc.strerror or exc}", severity="error")
+
+        self.app.push_screen(SavedViewsDialog(views), done)
+
+    # --- files ---------------------------------------------------------------------------------
+    def _ask_path(self, title: str, default: Path, then: Any, *, folder: bool = False) -> None:
+        """Ask for a path; confirm before replacing an existing one; call then(path, force)."""
+
+        def got(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if path.exists():
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        then(path, True)
+
+                kind = "Folder" if folder else "File"
+                self.app.push_screen(ConfirmDialog(f"{kind} {path} exists. Replace it?"), confirmed)
+            else:
+                then(path, False)
+
+        self.app.push_screen(
+            TextDialog(title, str(default), hint="Enter: write    Escape: cancel"), got
+        )
+
+    def action_save_view(self) -> None:
+        """Save the filtered, sorted lines as CSV (visible + computed columns)."""
+        if self.view is None or self.itrac.lines is None:
+            self.notify("nothing loaded yet", severity="warning")
+            return
+        default = default_save_path(f"itrac-view-{self.itrac.as_of:%Y%m%d}")
+        view, spec = self.view_ids(), self.spec
+        columns = export_columns(spec, self.itrac.lines, self.mapped_headers())
+
+        def write(path: Path, force: bool) -> None:
+            self.itrac.write_output("view", path, force, ids=view, columns=columns, spec=spec)
+
+        self._ask_path(f"Save {self.view.height:,} lines as CSV", default, write)
+
+    def action_cape(self) -> None:
+        """Write the CAPE Phase 1 declaration (folder of CSV files) for this view."""
+        if self.view is None:
+            return
+        view = self.view_ids()
+        default = default_save_path(f"cape-declaration-{self.itrac.as_of:%Y%m%d}", "")
+
+        def write(path: Path, force: bool) -> None:
+            self.itrac.write_output("cape", path, force, ids=view)
+
+        self._ask_path("Write the CAPE declaration into folder", default, write, folder=True)
+
+    def action_worklist(self) -> None:
+        """Write the protest worklist for this view."""
+        if self.view is None:
+            return
+        view = self.view_ids()
+        default = default_save_path(f"protest-worklist-{self.itrac.as_of:%Y%m%d}")
+
+        def write(path: Path, force: bool) -> None:
+            self.itrac.write_output("worklist", path, force, ids=view)
+
+        self._ask_path("Write the protest worklist", default, write)
+
+    def action_rejected(self) -> None:
+        """Open the rejected / set-aside rows."""
+        self.itrac.action_rejected()
+
+    def action_reconcile(self) -> None:
+        """Open reconciliation with accounts payable."""
+        self.itrac.action_reconcile()
+
+    def pane_text(self) -> str:
+        """The pathway totals as plain text (for tests and the status line)."""
+        if self.summary is None:
+            return ""
+        return " ".join(
+            f"{p}={t.lines}/{dollars(t.ieepa_duty_cents)}" for p, t in self.summary.pathways.items()
+        )
