@@ -6,7 +6,7 @@ import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -147,25 +147,21 @@ def ch99_expr(tokens: tuple[str, ...]) -> pl.Expr:
 def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
     """Case-insensitive literal search over entry number (with or without dashes), HTS, codes and
     the given text columns."""
-    q = query.strip().lower()
+    q = query.strip()
     if not q:
         return pl.lit(True)
-    q_compact = re.sub(r"[^0-9a-z]", "", q)
+    anycase = f"(?i){re.escape(q)}"  # no per-row lower-casing: one case-insensitive scan
+    q_compact = re.sub(r"[^0-9A-Za-z]", "", q).upper()
     hay = [
-        pl.col("entry_number").str.to_lowercase().str.contains(q, literal=True),
+        pl.col("entry_number").str.contains(anycase),
         pl.col("hts").str.contains(q, literal=True),
         pl.col("ch99_codes").list.join(" ").str.contains(q, literal=True),
     ]
     if q_compact:
-        hay.append(
-            pl.col("entry_number")
-            .str.replace_all("-", "")
-            .str.to_lowercase()
-            .str.contains(q_compact, literal=True)
-        )
+        hay.append(pl.col("entry_number").str.replace_all("-", "").str.contains(q_compact))
         hay.append(pl.col("hts").str.replace_all(".", "", literal=True).str.contains(q_compact))
     for col in text_columns or []:
-        hay.append(pl.col(col).str.to_lowercase().str.contains(q, literal=True))
+        hay.append(pl.col(col).str.contains(anycase))
     return pl.any_horizontal(hay).fill_null(False)
 
 
@@ -191,14 +187,16 @@ def filter_expr(spec: ViewSpec, text_columns: list[str] | None = None) -> pl.Exp
     return pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
 
 
-def apply_view(
-    lines: pl.DataFrame, spec: ViewSpec, text_columns: list[str] | None = None
-) -> pl.DataFrame:
-    """Filter and sort classified lines by the view (file order when no sort is set)."""
+Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
+
+
+def apply_view(lines: Frame, spec: ViewSpec, text_columns: list[str] | None = None) -> Frame:
+    """Filter and sort classified lines (eager or lazy) by the view; file order when unsorted."""
     out = lines.filter(filter_expr(spec, text_columns)) if spec.is_filtered() else lines
     if spec.sort:
-        cols = [c for c, _ in spec.sort if c in out.columns]
-        desc = [d for c, d in spec.sort if c in out.columns]
+        names = set(out.collect_schema().names())
+        cols = [c for c, _ in spec.sort if c in names]
+        desc = [d for c, d in spec.sort if c in names]
         if cols:
             out = out.sort(cols, descending=desc, nulls_last=True, maintain_order=True)
     return out

@@ -349,6 +349,7 @@ class ItracApp(App[int]):
             "MainScreen": "main screen",
             "LoadScreen": "load screen",
             "RejectedScreen": "rejected rows",
+            "ReconcileScreen": "reconciliation",
         }.get(type(self.screen).__name__, type(self.screen).__name__)
 
     def binding_rows(self, screen: Screen) -> list[tuple[str, str, str]]:

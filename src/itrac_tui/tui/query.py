@@ -3,13 +3,11 @@ summarise, and row fetching by line id. No Textual here."""
 
 from __future__ import annotations
 
-import re
-import warnings
 from typing import Any
 
 import polars as pl
 
-from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, PATHWAYS
+from itrac_tui.core.model import PATHWAYS
 from itrac_tui.core.views import ViewSpec, apply_view
 
 ENTRY_KEY = "__entry_key"  # entry number as Categorical: fast distinct counts for the pane
@@ -23,25 +21,6 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "days_left",
 )
 PATHWAY_KEY = "__pathway_key"  # pathway as Enum: fast grouping for the pane
-_TEXTY = re.compile(
-    r"name|desc|text|comment|note|remark|reference|invoice|bill of lading|part (number|no)",
-    re.IGNORECASE,
-)
-
-
-def context_columns(lines: pl.DataFrame) -> list[str]:
-    """The file's own columns on the lines frame (everything not computed)."""
-    known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS) | {ENTRY_KEY, PATHWAY_KEY}
-    return [c for c in lines.columns if c not in known]
-
-
-def search_columns(lines: pl.DataFrame) -> list[str]:
-    """Free-text context columns searched by `/` (names, descriptions, references)."""
-    return [
-        c
-        for c in context_columns(lines)
-        if lines.schema[c] == pl.String and _TEXTY.search(c) is not None
-    ]
 
 
 def prepare(lines: pl.DataFrame) -> pl.DataFrame:
@@ -57,9 +36,7 @@ def prepare(lines: pl.DataFrame) -> pl.DataFrame:
 
 
 def _lazy_view(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.LazyFrame:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", pl.exceptions.PerformanceWarning)
-        return apply_view(base.lazy(), spec, text_columns)  # type: ignore[arg-type]
+    return apply_view(base.lazy(), spec, text_columns)
 
 
 def view_frame(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.DataFrame:

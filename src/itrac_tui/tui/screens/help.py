@@ -19,6 +19,7 @@ GROUPS: dict[str, str] = {
     "pane": "Pathway pane",
     "load": "Load screen",
     "rejected": "Rejected rows",
+    "reconcile": "Reconciliation",
 }
 
 

@@ -18,7 +18,7 @@ from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from itrac_tui.core.model import PATHWAYS
-from itrac_tui.core.views import PROGRAM_ALIASES, ViewSpec
+from itrac_tui.core.views import PROGRAM_ALIASES, ViewSpec, context_columns, search_columns
 from itrac_tui.tui.format import (
     COMPUTED_EXPORT_COLUMNS,
     DEFAULT_COLUMNS,
@@ -27,13 +27,7 @@ from itrac_tui.tui.format import (
     label,
 )
 from itrac_tui.tui.messages import FiltersChanged, ViewApplied
-from itrac_tui.tui.query import (
-    column_values,
-    context_columns,
-    rows_of,
-    search_columns,
-    view_frame,
-)
+from itrac_tui.tui.query import column_values, rows_of, view_frame
 from itrac_tui.tui.screens.dialogs import (
     ConfirmDialog,
     DateRangeDialog,
