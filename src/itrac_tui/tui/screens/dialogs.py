@@ -5,13 +5,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.strip import Strip
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets._toggle_button import ToggleButton
+from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.widgets.selection_list import Selection
 
 from itrac_tui.core.views import ViewSpec
@@ -167,6 +170,27 @@ class DateRangeDialog(Dialog):
         self.dismiss((values[0], values[1]))
 
 
+class TickList(SelectionList[str]):
+    """A SelectionList whose box says its state in text (X or blank), not only in colour, so
+    it reads the same with NO_COLOR and in 16-colour terminals."""
+
+    def render_line(self, y: int) -> Strip:
+        """The stock line, with the box emptied for unselected options."""
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            option = self.get_option_at_index(self.scroll_offset.y + y)
+        except OptionDoesNotExist:
+            return strip
+        inner = segments[1] if len(segments) > 1 else None
+        if inner is None or inner.text != ToggleButton.BUTTON_INNER:
+            return strip
+        if option.value in self._selected:
+            return strip
+        segments[1] = Segment(" " * len(inner.text), inner.style)
+        return Strip(segments, strip.cell_length)
+
+
 class PickerDialog(Dialog):
     """Pick several values (space toggles, Enter applies); optional free-text field."""
 
@@ -193,7 +217,7 @@ class PickerDialog(Dialog):
         """The list (and the free-text field)."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
-            yield SelectionList[str](
+            yield TickList(
                 *[Selection(Text(lbl), value, on) for lbl, value, on in self.options or []],
                 id="picker",
             )
