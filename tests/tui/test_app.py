@@ -349,8 +349,10 @@ async def test_user_keymap_overrides_by_binding_id() -> None:
         await pilot.press("f1")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        keys = {desc: k for _g, k, desc in app.screen.bindings}
+        keys = {desc: k for _g, k, desc, _id in app.screen.bindings}
         assert keys["Clear every filter"] in ("ctrl+x", "^x")
+        ids = {desc: bid for _g, _k, desc, bid in app.screen.bindings}
+        assert ids["Clear every filter"] == "filter.clear"  # the id a keymap.toml names
 
 
 async def test_bad_keymap_is_one_notification() -> None:
@@ -484,7 +486,7 @@ async def test_help_lists_keys_of_the_screen() -> None:
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
-        descs = {desc for _g, _k, desc in app.screen.bindings}
+        descs = {desc for _g, _k, desc, _id in app.screen.bindings}
         for needed in (
             "Save the filtered view as CSV",
             "Search entry, HTS, codes, text",

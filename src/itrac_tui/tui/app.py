@@ -352,10 +352,11 @@ class ItracApp(App[int]):
             "ReconcileScreen": "reconciliation",
         }.get(type(self.screen).__name__, type(self.screen).__name__)
 
-    def binding_rows(self, screen: Screen) -> list[tuple[str, str, str]]:
-        """(group, keys, description) for every binding of the screen, its widgets and the app."""
+    def binding_rows(self, screen: Screen) -> list[tuple[str, str, str, str]]:
+        """(group, keys, description, binding id) for every binding of the screen, its widgets
+        and the app."""
         nodes: list[Any] = [*list(screen.query("*")), screen, self]
-        rows: list[tuple[str, str, str]] = []
+        rows: list[tuple[str, str, str, str]] = []
         seen: set[str] = set()
         for node in sorted(nodes, key=_node_order):
             bindings = node._bindings.copy()
@@ -371,18 +372,18 @@ class ItracApp(App[int]):
             for bid, keys in by_id.items():
                 seen.add(bid)
                 group = GROUPS.get(bid.split(".", 1)[0], bid.split(".", 1)[0].title())
-                rows.append((group, " ".join(dict.fromkeys(keys)), described[bid]))
-        rows.append((GROUPS["app"], "ctrl+p", "Command palette (every action)"))
+                rows.append((group, " ".join(dict.fromkeys(keys)), described[bid], bid))
+        rows.append((GROUPS["app"], "ctrl+p", "Command palette (every action)", ""))
         order = list(GROUPS.values())
         rows.sort(key=lambda r: order.index(r[0]) if r[0] in order else len(order))
         return rows
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the current screen in the command palette, then Textual's own."""
-        for group, keys, desc in self.binding_rows(screen):
+        for group, keys, desc, bid in self.binding_rows(screen):
             action = self._action_for(screen, desc)
             if action is not None:
-                yield SystemCommand(f"{desc}", f"{group} · key {keys}", action)
+                yield SystemCommand(f"{desc}", f"{group} · key {keys} · id {bid}", action)
         yield from super().get_system_commands(screen)
 
     def _action_for(self, screen: Screen, description: str) -> Any:

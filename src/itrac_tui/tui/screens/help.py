@@ -23,19 +23,21 @@ GROUPS: dict[str, str] = {
 }
 
 
-def help_table(bindings: list[tuple[str, str, str]]) -> Table:
-    """A table of (group, keys, description), grouped in first-seen order."""
+def help_table(bindings: list[tuple[str, str, str, str]]) -> Table:
+    """A table of keys, description and binding id (for keymap.toml), grouped in first-seen
+    order."""
     table = Table(show_header=False, box=None, expand=True, padding=(0, 1))
-    table.add_column("keys", style="bold", no_wrap=True, width=14)
-    table.add_column("what")
-    seen: dict[str, list[tuple[str, str]]] = {}
-    for group, keys, desc in bindings:
-        seen.setdefault(group, []).append((keys, desc))
+    table.add_column("keys", style="bold", no_wrap=True, width=12)
+    table.add_column("what", ratio=1)
+    table.add_column("id", style="dim", no_wrap=True)
+    seen: dict[str, list[tuple[str, str, str]]] = {}
+    for group, keys, desc, bid in bindings:
+        seen.setdefault(group, []).append((keys, desc, bid))
     for group, rows in seen.items():
-        table.add_row(Text(group, style="bold underline"), Text(""))
-        for keys, desc in rows:
-            table.add_row(Text(keys), Text(desc))
-        table.add_row(Text(""), Text(""))
+        table.add_row(Text(group, style="bold underline"), Text(""), Text(""))
+        for keys, desc, bid in rows:
+            table.add_row(Text(keys), Text(desc), Text(bid))
+        table.add_row(Text(""), Text(""), Text(""))
     return table
 
 
@@ -45,7 +47,7 @@ class HelpScreen(ModalScreen):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > Vertical {
-        width: 76; max-width: 100%; height: 100%;
+        width: 96; max-width: 100%; height: 100%;
         border: thick $primary; background: $surface; padding: 0 1;
     }
     HelpScreen .title { text-style: bold; height: 1; }
@@ -54,7 +56,7 @@ class HelpScreen(ModalScreen):
     """
     BINDINGS = [Binding("escape,question_mark,q", "close", "Close help", id="help.close")]
 
-    def __init__(self, bindings: list[tuple[str, str, str]], title: str = "Keys") -> None:
+    def __init__(self, bindings: list[tuple[str, str, str, str]], title: str = "Keys") -> None:
         super().__init__()
         self.bindings = bindings
         self.title_text = title
