@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets._toggle_button import ToggleButton
@@ -114,6 +115,36 @@ class TextDialog(Dialog):
                 self.query_one("#dialog-error", Static).update(Text(error))
                 return
         self.dismiss(value)
+
+
+def ask_save_path(
+    screen: Screen,
+    title: str,
+    default: Path,
+    then: Callable[[Path, bool], None],
+    *,
+    folder: bool = False,
+) -> None:
+    """Ask for a path (prefilled); confirm before replacing one; call then(path, force)."""
+
+    def got(value: str | None) -> None:
+        if not value:
+            return
+        path = Path(value).expanduser()
+        if not path.exists():
+            then(path, False)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                then(path, True)
+
+        kind = "Folder" if folder else "File"
+        screen.app.push_screen(ConfirmDialog(f"{kind} {path} exists. Replace it?"), confirmed)
+
+    screen.app.push_screen(
+        TextDialog(title, str(default), hint="Enter: write    Escape: cancel"), got
+    )
 
 
 def check_date(text: str) -> str:

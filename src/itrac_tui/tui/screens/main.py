@@ -29,10 +29,10 @@ from itrac_tui.tui.format import (
 from itrac_tui.tui.messages import FiltersChanged, ViewApplied
 from itrac_tui.tui.query import column_values, rows_of, view_frame
 from itrac_tui.tui.screens.dialogs import (
-    ConfirmDialog,
     DateRangeDialog,
     PickerDialog,
     TextDialog,
+    ask_save_path,
     check_date,
     default_save_path,
 )
@@ -595,25 +595,7 @@ class MainScreen(Screen):
     # --- files ---------------------------------------------------------------------------------
     def _ask_path(self, title: str, default: Path, then: Any, *, folder: bool = False) -> None:
         """Ask for a path; confirm before replacing an existing one; call then(path, force)."""
-
-        def got(value: str | None) -> None:
-            if not value:
-                return
-            path = Path(value).expanduser()
-            if path.exists():
-
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        then(path, True)
-
-                kind = "Folder" if folder else "File"
-                self.app.push_screen(ConfirmDialog(f"{kind} {path} exists. Replace it?"), confirmed)
-            else:
-                then(path, False)
-
-        self.app.push_screen(
-            TextDialog(title, str(default), hint="Enter: write    Escape: cancel"), got
-        )
+        ask_save_path(self, title, default, then, folder=folder)
 
     def action_save_view(self) -> None:
         """Save the filtered, sorted lines as CSV (visible + computed columns)."""

@@ -47,9 +47,9 @@ from itrac_tui.core.reconcile import (
 from itrac_tui.tui.format import cell, dollars, label, safe_text
 from itrac_tui.tui.screens.dialogs import (
     DIALOG_CSS,
-    ConfirmDialog,
     Dialog,
     TextDialog,
+    ask_save_path,
     default_save_path,
 )
 from itrac_tui.tui.widgets.line_grid import LineGrid
@@ -923,27 +923,11 @@ class ReconcileScreen(Screen):
         stamp = f"{self.as_of:%Y%m%d}" if self.as_of else "today"
         default = default_save_path(f"reconciliation-{measure}-{stamp}")
 
-        def got(value: str | None) -> None:
-            if not value:
-                return
-            path = Path(value).expanduser()
-            if path.exists():
-
-                def confirmed(yes: bool | None) -> None:
-                    if yes:
-                        self._write(view, measure, path, True)
-
-                self.app.push_screen(ConfirmDialog(f"File {path} exists. Replace it?"), confirmed)
-            else:
-                self._write(view, measure, path, False)
-
-        self.app.push_screen(
-            TextDialog(
-                f"Save {view.height:,} entries as CSV",
-                str(default),
-                hint="Enter: write    Escape: cancel",
-            ),
-            got,
+        ask_save_path(
+            self,
+            f"Save {view.height:,} entries as CSV",
+            default,
+            lambda path, force: self._write(view, measure, path, force),
         )
 
     @work(thread=True, exclusive=True, group="reconcile-save")
