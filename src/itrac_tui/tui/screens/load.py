@@ -59,7 +59,9 @@ def complete_path(text: str) -> tuple[str, list[str]]:
 class PathInput(Input):
     """The path box: Tab completes files and folders."""
 
-    BINDINGS = [Binding("tab", "complete", "Complete path", id="load.complete")]
+    BINDINGS = [
+        Binding("tab", "complete", "Complete", tooltip="Complete the path", id="load.complete")
+    ]
 
     def action_complete(self) -> None:
         """Complete the last path."""
@@ -116,11 +118,19 @@ class LoadScreen(Screen):
 
     BINDINGS = [
         Binding("f1", "app.help", "Help", id="load.help"),
-        Binding("escape", "back", "Cancel / back", id="load.back"),
-        Binding("ctrl+f", "edit_mapping", "Fix mapping", id="load.mapping"),
-        Binding("ctrl+s", "keep_mapping", "Save mapping", id="load.save_mapping"),
-        Binding("ctrl+t", "rejected", "Rejected rows", id="load.rejected"),
-        Binding("ctrl+l", "load", "Load", id="load.load"),
+        Binding("escape", "back", "Back", tooltip="Cancel the load / go back", id="load.back"),
+        Binding(
+            "ctrl+f", "edit_mapping", "Map", tooltip="Fix the column mapping", id="load.mapping"
+        ),
+        Binding(
+            "ctrl+s",
+            "keep_mapping",
+            "Keep map",
+            tooltip="Save the mapping for next time",
+            id="load.save_mapping",
+        ),
+        Binding("ctrl+t", "rejected", "Rejected", tooltip="Rejected rows", id="load.rejected"),
+        Binding("ctrl+l", "load", "Load", tooltip="Load the export", id="load.load"),
     ]
 
     DEFAULT_CSS = """
