@@ -36,7 +36,7 @@ from itrac_tui.tui.screens.dialogs import (
     check_date,
     default_save_path,
 )
-from itrac_tui.tui.widgets.filter_bar import FilterBar
+from itrac_tui.tui.widgets.filter_bar import FilterBar, NoticeBar
 from itrac_tui.tui.widgets.line_grid import LineGrid
 from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS, PathwayList, PathwayPane
 
@@ -180,6 +180,7 @@ class MainScreen(Screen):
     def compose(self) -> ComposeResult:
         """Filter bar, search box, grid + pane, footer."""
         yield FilterBar(id="filter-bar")
+        yield NoticeBar(id="notice-bar")
         yield Input(
             placeholder="search entry, HTS, codes, text (Enter: keep, Esc: clear)", id="search"
         )
@@ -218,6 +219,8 @@ class MainScreen(Screen):
         lines = self.itrac.lines
         if lines is None:
             return
+        if self.itrac.export is not None:
+            self.query_one(NoticeBar).show_notices(self.itrac.export.notices)
         self.query_one(FilterBar).show(
             self.spec, self.view.height if self.view is not None else 0, lines.height, busy=True
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from itrac_tui.core.model import Warning_
 from itrac_tui.core.views import ViewSpec, normalise_ch99_token
 from itrac_tui.tui.format import PROGRAM_SHORT, label, safe_text
 from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS
@@ -60,3 +61,30 @@ class FilterBar(Static):
         text.no_wrap = True
         text.overflow = "ellipsis"
         self.update(text)
+
+
+NOTICE_TEXT: dict[str, str] = {
+    "no_liquidation_columns": "No Liquidation Status/Date columns: every IEEPA line is in review"
+    " — add them to the ES-003 report in ACE Reports (Modify Report > Columns)",
+    "rollup_only": "Only entry-level roll-ups in this file: refund work needs line detail (ES-003)",
+}
+
+
+class NoticeBar(Static):
+    """What the user must know about the loaded export (stays until the condition goes)."""
+
+    DEFAULT_CSS = """
+    NoticeBar { height: auto; max-height: 3; background: $warning 30%; color: $text;
+                padding: 0 1; display: none; }
+    NoticeBar.visible { display: block; }
+    """
+
+    def show_notices(self, notices: tuple[Warning_, ...]) -> None:
+        """One line per notice that needs attention; hidden when there is none."""
+        lines = [NOTICE_TEXT[n.code] for n in notices if n.code in NOTICE_TEXT]
+        rejected = sum(n.count for n in notices if n.code == "rejected")
+        if rejected:
+            lines.append(f"{rejected:,} row(s) rejected — j shows them and why")
+        text = Text("\n".join(f"⚠ {line}" for line in lines))
+        self.update(text)
+        self.set_class(bool(lines), "visible")
