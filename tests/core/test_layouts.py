@@ -166,3 +166,16 @@ def test_scan_mode_without_context_gives_the_same_lines(data_dir: Path, layout: 
     assert lean.lines.columns == computed
     assert lean.lines.equals(full.lines.select(computed))
     assert lean.rows_used == full.rows_used
+
+
+def test_same_row_without_line_numbers(data_dir: Path, tmp_path: Path) -> None:
+    """Consecutive rows of an entry with the same HTS, origin and value are one line (§3.2)."""
+    import csv
+
+    rows = list(csv.reader((data_dir / "layouts" / "same_row.csv").open(encoding="utf-8")))
+    drop = rows[0].index("Line Number")
+    path = tmp_path / "no_line_numbers.csv"
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([r[:drop] + r[drop + 1 :] for r in rows])
+    base = _scan(data_dir, "es003")[1].select(KEY)
+    assert scan([path], AS_OF)[1].select(KEY).equals(base)
