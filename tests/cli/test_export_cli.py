@@ -177,6 +177,22 @@ def test_saved_view_and_flag_override(capsys: pytest.CaptureFixture[str], tmp_pa
     assert {r["entry_number"] for r in rows(out2)} == {"ABC-1234567-8", "ABC-1234572-8"}
 
 
+def test_saved_view_columns_are_written_like_ctrl_s(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from itrac_tui.tui.screens.main import export_columns
+
+    saved = views.ViewSpec(countries=("MX",), columns=("entry_number", "ieepa_duty_cents"))
+    views.save_view(config.views_path(), "narrow", saved)
+    out = tmp_path / "narrow.csv"
+    assert run(capsys, ITRAC, "--view", "narrow", "-o", str(out))[0] == 0
+    lines = classified()
+    exp = tmp_path / "exp.csv"
+    write_lines_csv(tui_view(lines, saved), exp, columns=export_columns(saved, lines))
+    assert out.read_bytes() == exp.read_bytes()
+    assert out.read_text().splitlines()[0].startswith("entry_number,ieepa_duty,")
+
+
 # --- CAPE, protest worklist, rejected ------------------------------------------------------------
 def test_cape_declaration(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     folder = tmp_path / "cape"

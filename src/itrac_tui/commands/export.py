@@ -241,10 +241,17 @@ def _plural(n: int, word: str, words: str | None = None) -> str:
 
 
 def _write(
-    args: argparse.Namespace, loaded: common.Loaded, view: pl.DataFrame, out: list[str]
+    args: argparse.Namespace,
+    loaded: common.Loaded,
+    view: pl.DataFrame,
+    out: list[str],
+    spec: views.ViewSpec,
 ) -> None:
     """Write each asked output, appending one summary line per output to `out`."""
+    # like ctrl+s: a view's visible columns, then the computed ones
     columns = _list(args.columns) if args.columns else None
+    if columns is None and spec.columns:
+        columns = views.export_columns(list(spec.columns), view)
     if args.output is not None:
         rows = core_export.write_lines_csv(view, args.output, columns=columns, force=args.force)
         out.append(f"lines: {_plural(rows, 'row')} written to {args.output}")
@@ -288,7 +295,7 @@ def run(args: argparse.Namespace) -> int:
             f"view: {view.height:,} of {_plural(loaded.lines.height, 'line')} "
             f"(as of {loaded.as_of.isoformat()})"
         )
-        _write(args, loaded, view, written)
+        _write(args, loaded, view, written, spec)
     except InputError as exc:
         for line in written:  # what was written before the failure
             print(line)

@@ -34,6 +34,28 @@ _TEXTY = re.compile(
 )
 
 
+# Computed columns a saved view's CSV always carries, after its visible columns.
+COMPUTED_EXPORT_COLUMNS: tuple[str, ...] = (
+    "entry_number",
+    "line_no",
+    "ch99_codes",
+    "ch99_programs",
+    "ieepa_duty_cents",
+    "pathway",
+    "days_since_liquidation",
+    "protest_deadline",
+    "days_left",
+    "warnings",
+)
+
+
+def export_columns(visible: list[str], lines: pl.DataFrame) -> list[str]:
+    """Columns a view's CSV gets (ctrl+s, `export --view`): the visible ones, then the
+    computed ones not already shown."""
+    cols = [c for c in visible if c in lines.columns]
+    return cols + [c for c in COMPUTED_EXPORT_COLUMNS if c in lines.columns and c not in cols]
+
+
 def context_columns(lines: pl.DataFrame) -> list[str]:
     """The file's own columns on a lines frame (not computed, not internal `__` helpers)."""
     known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS)
@@ -236,6 +258,7 @@ __all__ = [
     "ch99_expr",
     "context_columns",
     "delete_view",
+    "export_columns",
     "filter_expr",
     "load_views",
     "save_view",

@@ -71,20 +71,6 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "warnings",
 )
 
-# Computed columns always written with a saved view (after the visible ones).
-COMPUTED_EXPORT_COLUMNS: tuple[str, ...] = (
-    "entry_number",
-    "line_no",
-    "ch99_codes",
-    "ch99_programs",
-    "ieepa_duty_cents",
-    "pathway",
-    "days_since_liquidation",
-    "protest_deadline",
-    "days_left",
-    "warnings",
-)
-
 
 def safe_text(value: str) -> str:
     """File text made harmless for display: ANSI escapes and control characters removed."""

@@ -19,8 +19,8 @@ from textual.worker import get_current_worker
 
 from itrac_tui.core.model import PATHWAYS
 from itrac_tui.core.views import PROGRAM_ALIASES, ViewSpec, context_columns, search_columns
+from itrac_tui.core.views import export_columns as views_export_columns
 from itrac_tui.tui.format import (
-    COMPUTED_EXPORT_COLUMNS,
     DEFAULT_COLUMNS,
     PROGRAM_SHORT,
     dollars,
@@ -75,8 +75,7 @@ def export_columns(
     spec: ViewSpec, lines: pl.DataFrame, hidden: frozenset[str] = frozenset()
 ) -> list[str]:
     """Columns written by ctrl+s: the visible ones, then the computed ones not already shown."""
-    cols = visible_columns(spec, lines, hidden)
-    return cols + [c for c in COMPUTED_EXPORT_COLUMNS if c in lines.columns and c not in cols]
+    return views_export_columns(visible_columns(spec, lines, hidden), lines)
 
 
 def next_sort(spec: ViewSpec, column: str) -> tuple[tuple[str, bool], ...]:
