@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.strip import Strip
+from textual.suggester import Suggester
 from textual.widgets import Input, Label, OptionList, SelectionList, Static
 from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option, OptionDoesNotExist
@@ -83,6 +84,7 @@ class TextDialog(Dialog):
         hint: str = "",
         placeholder: str = "",
         check: object = None,
+        suggester: Suggester | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -90,12 +92,18 @@ class TextDialog(Dialog):
         self.hint = hint
         self.placeholder = placeholder
         self.check = check
+        self.suggester = suggester
 
     def compose(self) -> ComposeResult:
         """Title, input, hint, error line."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
-            yield Input(self.value, placeholder=self.placeholder, id="dialog-input")
+            yield Input(
+                self.value,
+                placeholder=self.placeholder,
+                id="dialog-input",
+                suggester=self.suggester,
+            )
             yield Static(Text(self.hint or "Enter: OK    Escape: cancel"), classes="hint")
             yield Static("", classes="error", id="dialog-error")
 

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.suggester import Suggester
-from textual.widgets import Checkbox, Footer, Input, OptionList, Select, Static
+from textual.widgets import Checkbox, Footer, OptionList, Select, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -172,35 +172,23 @@ class PathSuggester(Suggester):
         return done if done != value else None
 
 
-class APPathDialog(Dialog):
+def _not_a_file(value: str) -> str:
+    """Error text unless `value` names an existing file ("" when fine)."""
+    return "" if value and Path(value).expanduser().is_file() else f"not a file: {value}"
+
+
+class APPathDialog(TextDialog):
     """Ask for the AP file, with path completion."""
 
     def __init__(self, value: str = "") -> None:
-        super().__init__()
-        self.value = value
-
-    def compose(self) -> ComposeResult:
-        """Title, input, hint, error line."""
-        with Vertical(classes="dialog"):
-            yield Static("Accounts-payable file to reconcile (CSV or XLSX)", classes="title")
-            yield Input(self.value, placeholder="path/to/ap.csv", suggester=PathSuggester())
-            yield Static("→: complete    Enter: open    Escape: cancel", classes="hint")
-            yield Static("", classes="error", id="dialog-error")
-
-    def on_mount(self) -> None:
-        """Focus the input with the cursor at the end."""
-        inp = self.query_one(Input)
-        inp.focus()
-        inp.cursor_position = len(inp.value)
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Return the path if it is a file."""
-        event.stop()
-        path = Path(event.value.strip()).expanduser()
-        if not event.value.strip() or not path.is_file():
-            self.query_one("#dialog-error", Static).update(Text(f"not a file: {event.value}"))
-            return
-        self.dismiss(path)
+        super().__init__(
+            "Accounts-payable file to reconcile (CSV or XLSX)",
+            value,
+            hint="→: complete    Enter: open    Escape: cancel",
+            placeholder="path/to/ap.csv",
+            check=_not_a_file,
+            suggester=PathSuggester(),
+        )
 
 
 class APMappingDialog(Dialog):
@@ -866,9 +854,9 @@ class ReconcileScreen(Screen):
         start = self.ap_path or default_ap_path(self.export)
         value = str(start) if start else str(Path.cwd()) + os.sep
 
-        def done(path: Path | None) -> None:
-            if path is not None:
-                self.ap_path = Path(path)
+        def done(path: str | None) -> None:
+            if path:
+                self.ap_path = Path(path).expanduser()
                 self.ap = None
                 self.result = None
                 self.mapping = None
