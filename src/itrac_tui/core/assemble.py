@@ -6,7 +6,9 @@ columns are gathered by row index only at the end, so 45-column exports cost no 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import polars as pl
 
@@ -130,101 +132,87 @@ def _classify_rows(
 
 
 def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl.Expr]:
-    """Row kind (ok / reject / set-aside reason) with the rejected column and value."""
+    """Row kind (ok / reject / set-aside) with the reason, rejected column and value: the first
+    check that holds, in the order below."""
     all_blank = pl.all_horizontal([nz.clean(_c(f)).is_null() for f in FIELDS])
-    ent_norm = pl.col("_ent_raw").str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
-    hts_norm = pl.col("_hts_raw").str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+    ent_raw, hts_raw, ch99_raw, sci = (
+        pl.col(c) for c in ("_ent_raw", "_hts_raw", "_ch99_raw", "_sci")
+    )
+    ent_norm = ent_raw.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+    hts_norm = hts_raw.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
     is_header = (ent_norm.is_in(header_norms) | hts_norm.is_in(header_norms)).fill_null(False)
     any_money = pl.any_horizontal([nz.clean(_c(f)).is_not_null() for f in MONEY_FIELDS])
     total_word = (
-        pl.col("_ent_raw").str.to_lowercase().str.contains("total")
-        | pl.col("_hts_raw").str.to_lowercase().str.contains("total")
+        ent_raw.str.to_lowercase().str.contains("total")
+        | hts_raw.str.to_lowercase().str.contains("total")
     ).fill_null(False)
-    no_hts = pl.col("_hts_raw").is_null() & pl.col("_ch99_raw").is_null()
-    hts_bad = pl.col("_hts_raw").is_not_null() & (
-        pl.col("_hts_d").is_null() | (pl.col("_hts_d").str.len_bytes() < 6)
-    )
-    ch99_bad = pl.col("_ch99_raw").is_not_null() & ~nz.is_ch99_digits(pl.col("_ch99_d"))
+    no_hts = hts_raw.is_null() & ch99_raw.is_null()
+    hts_d = pl.col("_hts_d")
+    # (condition, kind, reason, field whose cell is reported)
+    checks: list[tuple[pl.Expr, str, str, str | None]] = [
+        (all_blank, KIND_SET_ASIDE, "blank row", None),
+        (is_header, KIND_SET_ASIDE, "repeated header row", None),
+        (
+            total_word | (ent_raw.is_null() & no_hts & any_money),
+            KIND_SET_ASIDE,
+            "totals row (not a line)",
+            None,
+        ),
+        (
+            ent_raw.is_not_null() & no_hts & ~sci,
+            KIND_SET_ASIDE,
+            "entry-level roll-up row without HTS (not a line)",
+            None,
+        ),
+        (
+            sci,
+            KIND_REJECT,
+            "entry number in scientific notation (spreadsheet damage): cannot be recovered",
+            "entry_number",
+        ),
+        (ent_raw.is_null(), KIND_REJECT, "missing entry number", "entry_number"),
+        (
+            pl.col("_entry").is_null(),
+            KIND_REJECT,
+            "not an entry number (expected FFF-NNNNNNN-C)",
+            "entry_number",
+        ),
+        (
+            hts_raw.is_not_null() & (hts_d.is_null() | (hts_d.str.len_bytes() < 6)),
+            KIND_REJECT,
+            "not an HTS number",
+            "hts",
+        ),
+        (
+            ch99_raw.is_not_null() & ~nz.is_ch99_digits(pl.col("_ch99_d")),
+            KIND_REJECT,
+            "not a Chapter 99 code",
+            "ch99_hts",
+        ),
+        *[(pl.col(f"_{f}_bad"), KIND_REJECT, "not money", f) for f in MONEY_FIELDS],
+    ]
 
-    def bad(field: str) -> pl.Expr:
-        return pl.col(f"_{field}_bad")
+    def first(pick: Callable[[str, str, str | None], pl.Expr], default: pl.Expr) -> pl.Expr:
+        chain: Any = pl
+        for cond, kind, reason, field in checks:
+            chain = chain.when(cond).then(pick(kind, reason, field))
+        return chain.otherwise(default)
 
-    reason = (
-        pl.when(all_blank)
-        .then(pl.lit("blank row"))
-        .when(is_header)
-        .then(pl.lit("repeated header row"))
-        .when(total_word | (pl.col("_ent_raw").is_null() & no_hts & any_money))
-        .then(pl.lit("totals row (not a line)"))
-        .when(pl.col("_ent_raw").is_not_null() & no_hts & ~pl.col("_sci"))
-        .then(pl.lit("entry-level roll-up row without HTS (not a line)"))
-        .when(pl.col("_sci"))
-        .then(
-            pl.lit("entry number in scientific notation (spreadsheet damage): cannot be recovered")
-        )
-        .when(pl.col("_ent_raw").is_null())
-        .then(pl.lit("missing entry number"))
-        .when(pl.col("_entry").is_null())
-        .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C)"))
-        .when(hts_bad)
-        .then(pl.lit("not an HTS number"))
-        .when(ch99_bad)
-        .then(pl.lit("not a Chapter 99 code"))
-        .when(bad("entered_value"))
-        .then(pl.lit("not money"))
-        .when(bad("duty"))
-        .then(pl.lit("not money"))
-        .when(bad("ieepa_duty"))
-        .then(pl.lit("not money"))
-    )
-    column = (
-        pl.when(all_blank | is_header | total_word)
-        .then(pl.lit(None, dtype=pl.String))
-        .when(pl.col("_sci") | pl.col("_ent_raw").is_null() | pl.col("_entry").is_null())
-        .then(pl.lit(labels["entry_number"]))
-        .when(hts_bad)
-        .then(pl.lit(labels["hts"]))
-        .when(ch99_bad)
-        .then(pl.lit(labels["ch99_hts"]))
-        .when(bad("entered_value"))
-        .then(pl.lit(labels["entered_value"]))
-        .when(bad("duty"))
-        .then(pl.lit(labels["duty"]))
-        .when(bad("ieepa_duty"))
-        .then(pl.lit(labels["ieepa_duty"]))
-    )
-    value = (
-        pl.when(column == labels["entry_number"])
-        .then(_c("entry_number"))
-        .when(column == labels["hts"])
-        .then(_c("hts"))
-        .when(column == labels["ch99_hts"])
-        .then(_c("ch99_hts"))
-        .when(column == labels["entered_value"])
-        .then(_c("entered_value"))
-        .when(column == labels["duty"])
-        .then(_c("duty"))
-        .when(column == labels["ieepa_duty"])
-        .then(_c("ieepa_duty"))
-    )
-    set_aside = reason.is_not_null() & ~reason.is_in(_REJECT_REASONS_LIST)
-    kind = pl.when(reason.is_null()).then(pl.lit(KIND_OK)).when(set_aside).then(pl.lit("set_aside"))
+    none = pl.lit(None, dtype=pl.String)
     return [
-        kind.otherwise(pl.lit(KIND_REJECT)).alias("_kind"),
-        reason.alias("_reason"),
-        column.alias("_column"),
-        value.alias("_value_raw"),
+        first(lambda k, _r, _f: pl.lit(k), pl.lit(KIND_OK)).alias("_kind"),
+        first(lambda _k, r, _f: pl.lit(r), none).alias("_reason"),
+        first(lambda _k, _r, f: pl.lit(labels[f]) if f else none, none).alias("_column"),
+        first(lambda _k, _r, f: _c(f) if f else none, none).alias("_value_raw"),
     ]
 
 
-_REJECT_REASONS_LIST = [
-    "entry number in scientific notation (spreadsheet damage): cannot be recovered",
-    "missing entry number",
-    "not an entry number (expected FFF-NNNNNNN-C)",
-    "not an HTS number",
-    "not a Chapter 99 code",
-    "not money",
-]
+def _reject_where(df: pl.DataFrame, cond: pl.Expr, reason: pl.Expr) -> pl.DataFrame:
+    """Mark the rows where `cond` holds as rejected, with `reason`."""
+    return df.with_columns(
+        _kind=pl.when(cond).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
+        _reason=pl.when(cond).then(reason).otherwise(pl.col("_reason")),
+    )
 
 
 def _line_numbers(df: pl.DataFrame, layout: str, has_line_col: bool) -> pl.Expr:
@@ -315,28 +303,15 @@ def assemble(
         _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
     )
     df = df.with_columns(line_no=pl.when("_keyed").then(_line_numbers(df, layout, has_line_col)))
-    too_big = df.filter(pl.col("line_no") >= 2**_LINE_BITS).height
-    df = (
-        df.with_columns(
-            _kind=pl.when(pl.col("line_no") >= 2**_LINE_BITS)
-            .then(pl.lit(KIND_REJECT))
-            .otherwise(pl.col("_kind")),
-            _reason=pl.when(pl.col("line_no") >= 2**_LINE_BITS)
-            .then(pl.lit("line number out of range"))
-            .otherwise(pl.col("_reason")),
-        )
-        if too_big
-        else df
-    )
+    too_big = pl.col("line_no") >= 2**_LINE_BITS
+    if df.filter(too_big).height:
+        df = _reject_where(df, too_big, pl.lit("line number out of range"))
     df = df.with_columns(
         _lkey=pl.col("_eid").cast(pl.Int64) * 2**_LINE_BITS + pl.col("line_no").cast(pl.Int64)
     )
     orphan = pl.col("_keyed") & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_null()
-    df = df.with_columns(
-        _kind=pl.when(orphan).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
-        _reason=pl.when(orphan)
-        .then(pl.lit("Chapter 99 row with no commodity row above it in the same entry"))
-        .otherwise(pl.col("_reason")),
+    df = _reject_where(
+        df, orphan, pl.lit("Chapter 99 row with no commodity row above it in the same entry")
     )
     # A line with any rejected row is rejected whole: never a line with part of its duty.
     bad_lines = (
@@ -347,12 +322,7 @@ def assemble(
     if bad_lines.height:
         df = df.join(bad_lines, on=LINE_KEY, how="left", maintain_order="left")
         spill = (pl.col("_kind") == KIND_OK) & pl.col("_first_bad").is_not_null()
-        df = df.with_columns(
-            _kind=pl.when(spill).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
-            _reason=pl.when(spill)
-            .then(pl.format("same line as rejected row {}", pl.col("_first_bad")))
-            .otherwise(pl.col("_reason")),
-        )
+        df = _reject_where(df, spill, pl.format("same line as rejected row {}", "_first_bad"))
 
     odd = df.filter(pl.col("_kind") != KIND_OK)
     set_aside = odd.filter(pl.col("_kind") == KIND_SET_ASIDE)
@@ -408,6 +378,7 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
     )
     comps = pl.concat([own_rows, same_row]).sort(IDX)
     ieepa_ids = rules.ieepa_programs()
+    refundable_ids = [p.id for p in rules.programs if p.refundable]
     codes = comps.select(pl.col("_code").unique()).with_columns(
         program=rules.program_expr(pl.col("_code")),
         ch99_code=nz.ch99_display(pl.col("_code")),
@@ -420,7 +391,7 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         "ch99_code",
         "program",
         pl.col("program").is_in(ieepa_ids).alias("ieepa"),
-        pl.col("program").is_in(ieepa_ids).alias("refundable"),
+        pl.col("program").is_in(refundable_ids).alias("refundable"),
         pl.col("duty_cents").cast(pl.Int64),
         "source_file",
         "source_row",

@@ -46,37 +46,15 @@ def money_cents(expr: pl.Expr) -> pl.Expr:
 _PLAIN_MONEY = r"^-?[0-9]+(\.[0-9]{1,2})?$"
 
 
-def _money_slow(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
-    t = f"__money_{src}"
-    s, c = pl.col(t), pl.col(t + "_c")
-    df = df.with_columns(pl.col(src).str.strip_chars().alias(t))
-    df = df.with_columns(
-        (s.str.starts_with("(") & s.str.ends_with(")")).alias(t + "_p"),
-        s.str.replace_many(_MONEY_NOISE, [""] * len(_MONEY_NOISE)).alias(t + "_c"),
-    )
-    trailing = c.str.ends_with("-") & ~c.str.starts_with("-")
-    df = df.with_columns(
-        pl.when(trailing).then("-" + c.str.strip_suffix("-")).otherwise(c).alias(t + "_c")
-    )
-    plain = c.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & c.str.contains(r"[0-9]")
-    value = pl.when(plain).then(c).cast(pl.Decimal(38, 2), strict=False).to_physical()
-    df = df.with_columns(value.cast(pl.Int64, strict=False).alias(t + "_v"))
-    v = pl.col(t + "_v")
-    return df.with_columns(
-        pl.when(pl.col(t + "_p")).then(-v.abs()).otherwise(v).alias(cents),
-        ((s.str.len_bytes() > 0) & v.is_null()).fill_null(False).alias(invalid),
-    ).drop(t, t + "_p", t + "_c", t + "_v")
-
-
 def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
-    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid), each step computed once.
+    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid) to a frame.
 
     Cells already written as plain decimals (1234.56) take a fast path; only the others are
     parsed by the full rules, once per distinct value.
     """
-    plain = pl.col(src).str.contains(_PLAIN_MONEY).fill_null(True)
+    plain = pl.col(src).str.contains(_PLAIN_MONEY)
     df = df.with_columns(
-        pl.when(pl.col(src).str.contains(_PLAIN_MONEY))
+        pl.when(plain)
         .then(pl.col(src))
         .cast(pl.Decimal(38, 2), strict=False)
         .to_physical()
@@ -84,15 +62,19 @@ def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataF
         .alias(cents),
         pl.lit(False).alias(invalid),
     )
-    odd = df.filter(~plain).select(pl.col(src).unique())
+    odd = df.filter(~plain.fill_null(True)).select(pl.col(src).unique())
     if odd.height == 0:
         return df
-    odd = _money_slow(odd, src, f"{cents}__slow", f"{invalid}__slow")
+    slow_cents, slow_bad = f"{cents}__slow", f"{invalid}__slow"
+    # few distinct values: the one-expression parser's repeated sub-expressions cost nothing here
+    odd = odd.with_columns(
+        money_cents(pl.col(src)).alias(slow_cents), money_invalid(pl.col(src)).alias(slow_bad)
+    )
     df = df.join(odd, on=src, how="left", maintain_order="left")
     return df.with_columns(
-        pl.coalesce(f"{cents}__slow", cents).alias(cents),
-        pl.col(f"{invalid}__slow").fill_null(False).alias(invalid),
-    ).drop(f"{cents}__slow", f"{invalid}__slow")
+        pl.coalesce(slow_cents, cents).alias(cents),
+        pl.col(slow_bad).fill_null(False).alias(invalid),
+    ).drop(slow_cents, slow_bad)
 
 
 def money_invalid(expr: pl.Expr) -> pl.Expr:
