@@ -289,7 +289,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         spec = spec_from_args(args, load_rules(getattr(args, "rules", None)))
         _preflight(args)
-        loaded = common.load_from_args(args)
+        # the file's other columns are needed only to write lines/rejected rows or to search them
+        context = args.output is not None or args.rejected is not None or bool(spec.search)
+        loaded = common.load_from_args(args, context=context)
         view = filtered_lines(loaded.lines, spec)
         written.append(
             f"view: {view.height:,} of {_plural(loaded.lines.height, 'line')} "
