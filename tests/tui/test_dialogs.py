@@ -32,3 +32,48 @@ async def test_picker_shows_state_without_colour(monkeypatch) -> None:
         second = "".join(seg.text for seg in picker.render_line(1))
         assert "X" in first[:4]
         assert "X" not in second[:4]
+
+
+async def test_ch99_picker_ticks_a_view_saved_with_an_alias() -> None:
+    """A view holding "232" (the alias) shows Section 232 ticked."""
+    from dataclasses import replace
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        main.set_spec(replace(main.spec, ch99=("232",)))
+        await settle(pilot)
+        await pilot.press("9")
+        await settle(pilot)
+        assert "section_232" in app.screen.query_one("#picker").selected
+
+
+async def test_cape_into_an_existing_plain_folder_asks_nothing(tmp_path) -> None:
+    """Only declaration files already in the folder are replaced, so only they are asked about."""
+    from itrac_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, ask_save_path
+
+    app = make_app()
+    written: list[tuple[object, bool]] = []
+
+    def record(path: object, force: bool) -> None:
+        written.append((path, force))
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        ask_save_path(
+            app.screen, "Write", tmp_path, lambda p, f: written.append((p, f)), folder=True
+        )
+        await pilot.pause()
+        assert isinstance(app.screen, TextDialog)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert written == [(tmp_path, False)]
+        (tmp_path / "cape_declaration_001.csv").write_text("Entry Number\n")
+        ask_save_path(
+            app.screen, "Write", tmp_path, lambda p, f: written.append((p, f)), folder=True
+        )
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from itrac_tui.core.errors import InputError
+from itrac_tui.core.errors import InputError, MissingColumns
 from itrac_tui.core.rules import Rules
 
 FIELDS: tuple[str, ...] = (
@@ -115,7 +115,7 @@ def require_columns(match: ColumnMatch, file: str) -> None:
             " This looks like an entry-level summary without line detail: refund work needs the"
             " line-level ES-003 report (Entry Summary Line Tariff Details)."
         )
-    raise InputError(
+    raise MissingColumns(
         f"{file}: cannot find required column(s): {names}. Headers seen: {seen}{more}.{hint}"
         ' Fix with --mapping FILE (field = "Header") or on the load screen (o).'
     )

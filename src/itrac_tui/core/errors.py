@@ -9,3 +9,7 @@ class InputError(Exception):
 
 class RulesError(InputError):
     """A rules file that cannot be read or validated."""
+
+
+class MissingColumns(InputError):
+    """Required fields are not found among a file's headers (a mapping can fix it)."""

@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
-from itrac_tui.core.views import ViewSpec
+from itrac_tui.core.read import first_line
 from itrac_tui.tui.format import dollars
 from itrac_tui.tui.keymap import load_keymap
 from itrac_tui.tui.messages import (
@@ -38,11 +38,6 @@ from itrac_tui.tui.themes import DEFAULT_THEME, load_themes, resolve_theme_name
 
 class _Cancelled(Exception):
     """Raised inside the load worker when the user pressed Escape."""
-
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else exc.__class__.__name__
 
 
 class ItracApp(App[int]):
@@ -151,7 +146,7 @@ class ItracApp(App[int]):
     @work(thread=True, exclusive=True, group="load")
     def _load(self, words: list[str], mapping: dict[str, str] | None) -> None:
         from itrac_tui.core.classify import classify
-        from itrac_tui.core.errors import InputError
+        from itrac_tui.core.errors import InputError, MissingColumns
         from itrac_tui.core.load import load_export
         from itrac_tui.core.read import resolve_paths
         from itrac_tui.resources import sample_export_paths
@@ -181,10 +176,11 @@ class ItracApp(App[int]):
             self.post_message(LoadFailed("load cancelled", tuple(paths), cancelled=True))
             return
         except InputError as exc:
-            self.post_message(LoadFailed(_one_line(exc), tuple(paths)))
+            missing = isinstance(exc, MissingColumns)
+            self.post_message(LoadFailed(first_line(exc), tuple(paths), missing_columns=missing))
             return
         except Exception as exc:  # an unreadable file must not crash the app
-            self.post_message(LoadFailed(f"could not load: {_one_line(exc)}", tuple(paths)))
+            self.post_message(LoadFailed(f"could not load: {first_line(exc)}", tuple(paths)))
             return
         self.post_message(ExportLoaded(export, lines, rules, as_of, tuple(paths), core_seconds))
 
@@ -207,6 +203,7 @@ class ItracApp(App[int]):
         while isinstance(self.screen, LoadScreen):
             self.pop_screen()
         if self.main_screen is not None:
+            self.main_screen.show_export(message.export)
             self.main_screen.refresh_view()
         export = message.export
         self.notify(
@@ -231,7 +228,7 @@ class ItracApp(App[int]):
             return
         screen.show_error(message.reason)
         words = [str(p) for p in message.paths] or self.current_files
-        if words and "column" in message.reason:
+        if words and message.missing_columns:
             screen.show_failure_details(words)
 
     # --- as-of ---------------------------------------------------------------------------------
@@ -266,11 +263,8 @@ class ItracApp(App[int]):
 
     @work(thread=True, group="write")
     def _write(self, kind: str, path: Path, force: bool, kwargs: dict[str, Any]) -> None:
-        try:
-            from itrac_tui.core import export as out
-        except ImportError:
-            self.post_message(SaveFailed(kind, path, "file export is not available in this build"))
-            return
+        from itrac_tui.core import export as out
+
         try:
             view = rows_of(self.lines, kwargs.get("ids")) if self.lines is not None else None
             if kind == "view":
@@ -294,11 +288,11 @@ class ItracApp(App[int]):
                 n = out.write_rejected(self.export.rejected, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
         except out.OutputExists as exc:
-            self.post_message(SaveFailed(kind, path, _one_line(exc), exists=True))
+            self.post_message(SaveFailed(kind, path, first_line(exc), exists=True))
         except OSError as exc:
             self.post_message(SaveFailed(kind, path, f"{exc.strerror or exc}: {path}"))
         except Exception as exc:  # ExportError and anything unexpected: one line
-            self.post_message(SaveFailed(kind, path, _one_line(exc)))
+            self.post_message(SaveFailed(kind, path, first_line(exc)))
 
     def on_view_saved(self, message: ViewSaved) -> None:
         """Report what was written."""
@@ -413,13 +407,8 @@ class ItracApp(App[int]):
         if self.lines is None or self.export is None:
             self.notify("load an export first", severity="warning")
             return
-        try:
-            from itrac_tui.tui.screens.reconcile import ReconcileScreen
-        except ModuleNotFoundError as exc:
-            if exc.name and exc.name.startswith("itrac_tui"):
-                self.notify("reconciliation not available", severity="warning")
-                return
-            raise
+        from itrac_tui.tui.screens.reconcile import ReconcileScreen
+
         self.push_screen(
             ReconcileScreen(
                 lines=rows_of(self.lines, None),
@@ -440,11 +429,6 @@ class ItracApp(App[int]):
             self.notify("no rejected or set-aside rows")
             return
         self.push_screen(RejectedScreen(self.export.rejected, self.export.set_aside))
-
-    @property
-    def view_spec(self) -> ViewSpec:
-        """The main screen's current view."""
-        return self.main_screen.spec if self.main_screen else ViewSpec()
 
 
 def _node_order(node: Any) -> int:
@@ -477,7 +461,7 @@ def run_app(
 
             load_rules(rules)
     except InputError as exc:
-        print(f"itrac-tui: {_one_line(exc)}", file=sys.stderr)
+        print(f"itrac-tui: {first_line(exc)}", file=sys.stderr)
         return 2
     app = ItracApp(files, as_of=as_of, rules_path=rules, mapping=explicit, theme_name=theme)
     code = app.run()

@@ -6,9 +6,9 @@ import re
 from datetime import date
 from typing import Any
 
-import polars as pl
-
 from itrac_tui.core.model import PATHWAY_LABELS
+from itrac_tui.core.money import format_dollars
+from itrac_tui.core.views import PROGRAM_ALIASES
 
 _CONTROL = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|[\x00-\x1f\x7f-\x9f]")
 
@@ -42,15 +42,10 @@ COLUMN_LABELS: dict[str, str] = {
     "days_left": "Left",
 }
 
-PROGRAM_SHORT: dict[str, str] = {
-    "ieepa_fentanyl": "fentanyl",
-    "ieepa_reciprocal": "reciprocal",
-    "ieepa_brazil": "brazil",
-    "ieepa_india": "india",
-    "section_232": "s232",
-    "section_301": "s301",
-    "other_ch99": "other",
-}
+# program id -> the short name users type (the last alias of each program: s232, s301, ...)
+PROGRAM_SHORT: dict[str, str] = {v: k for k, v in PROGRAM_ALIASES.items()}
+# pathway labels of the pane and filter bar: the core's, shorter where space is tight
+SHORT_LABELS: dict[str, str] = {**PATHWAY_LABELS, "protest": "Protest"}
 
 # Columns shown first by default: what decides the refund, then context columns.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -81,20 +76,12 @@ def safe_text(value: str) -> str:
 
 def dollars(cents: int | None) -> str:
     """Integer cents as "$1,234.56" / "-$0.05" ("" for None)."""
-    if cents is None:
-        return ""
-    sign = "-" if cents < 0 else ""
-    return f"{sign}${abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+    return "" if cents is None else format_dollars(cents)
 
 
 def label(column: str) -> str:
     """Display header of a column."""
     return COLUMN_LABELS.get(column, safe_text(column))
-
-
-def is_numeric(dtype: pl.DataType) -> bool:
-    """True for columns shown right-aligned."""
-    return dtype.is_numeric()
 
 
 def cell(column: str, value: Any) -> str:

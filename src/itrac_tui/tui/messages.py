@@ -41,6 +41,7 @@ class LoadFailed(Message):
     reason: str
     paths: tuple[Path, ...] = ()
     cancelled: bool = False
+    missing_columns: bool = False  # a mapping on the load screen can fix it
 
 
 @dataclass(eq=False)

@@ -3,11 +3,11 @@ summarise, and row fetching by line id. No Textual here."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
 
-from itrac_tui.core.model import PATHWAYS
 from itrac_tui.core.views import ViewSpec, apply_view
 
 ENTRY_KEY = "__entry_key"  # entry number as Categorical: fast distinct counts for the pane
@@ -20,7 +20,6 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "protest_deadline",
     "days_left",
 )
-PATHWAY_KEY = "__pathway_key"  # pathway as Enum: fast grouping for the pane
 
 
 def prepare(lines: pl.DataFrame) -> pl.DataFrame:
@@ -29,10 +28,7 @@ def prepare(lines: pl.DataFrame) -> pl.DataFrame:
         lines.item(0, "line_id") != 0 or lines.item(-1, "line_id") != lines.height - 1
     ):
         lines = lines.sort("line_id")
-    return lines.with_columns(
-        pl.col("entry_number").cast(pl.Categorical).alias(ENTRY_KEY),
-        pl.col("pathway").cast(pl.Enum(PATHWAYS)).alias(PATHWAY_KEY),
-    )
+    return lines.with_columns(pl.col("entry_number").cast(pl.Categorical).alias(ENTRY_KEY))
 
 
 def _lazy_view(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.LazyFrame:
@@ -54,19 +50,12 @@ def column_values(
     base: pl.DataFrame, spec: ViewSpec, text_columns: list[str], column: str
 ) -> pl.DataFrame:
     """One column of the lines matching `spec` (for the pickers' counts)."""
-    return _lazy_view(base, replace_sort(spec), text_columns).select(column).collect()
+    return _lazy_view(base, replace(spec, sort=()), text_columns).select(column).collect()
 
 
-def replace_sort(spec: ViewSpec) -> ViewSpec:
-    """The spec without sorting (counting needs no order)."""
-    from dataclasses import replace
-
-    return replace(spec, sort=())
-
-
-def rows_of(lines: pl.DataFrame, ids: pl.Series | None, columns: list[str] | None = None) -> Any:
+def rows_of(lines: pl.DataFrame, ids: pl.Series | None) -> Any:
     """Full rows of the view, in view order (ids None: every line in file order)."""
-    frame = lines.select(columns) if columns else lines.drop(ENTRY_KEY, PATHWAY_KEY, strict=False)
+    frame = lines.drop(ENTRY_KEY, strict=False)
     return frame if ids is None else frame[ids]
 
 

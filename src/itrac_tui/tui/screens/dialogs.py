@@ -133,13 +133,18 @@ def ask_save_path(
     *,
     folder: bool = False,
 ) -> None:
-    """Ask for a path (prefilled); confirm before replacing one; call then(path, force)."""
+    """Ask for a path (prefilled); confirm before replacing what is there; call then(path, force).
+
+    For a folder (the CAPE declaration) only the numbered declaration files in it are replaced,
+    so only those need asking about."""
+    from itrac_tui.core.export import existing_cape_files
 
     def got(value: str | None) -> None:
         if not value:
             return
         path = Path(value).expanduser()
-        if not path.exists():
+        existing = existing_cape_files(path) if folder else ([path] if path.exists() else [])
+        if not existing:
             then(path, False)
             return
 
@@ -147,8 +152,12 @@ def ask_save_path(
             if yes:
                 then(path, True)
 
-        kind = "Folder" if folder else "File"
-        screen.app.push_screen(ConfirmDialog(f"{kind} {path} exists. Replace it?"), confirmed)
+        what = (
+            f"{path} already holds {len(existing)} declaration file(s)"
+            if folder
+            else (f"File {path} exists")
+        )
+        screen.app.push_screen(ConfirmDialog(f"{what}. Replace it?"), confirmed)
 
     screen.app.push_screen(
         TextDialog(title, str(default), hint="Enter: write    Escape: cancel"), got

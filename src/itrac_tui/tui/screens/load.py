@@ -183,13 +183,13 @@ class LoadScreen(Screen):
         """Fill the recent list and show the current export's detector report."""
         recent = self.query_one("#recent", OptionList)
         recent.border_title = "Recent (↓ then Enter)"
-        for i, files in enumerate(load_recent()):
+        self._recent = load_recent()
+        for i, files in enumerate(self._recent):
             names = ", ".join(Path(f).name for f in files)
             folder = str(Path(files[0]).parent)
             recent.add_option(Option(Text(f"{safe_text(names)}  ({safe_text(folder)})"), id=str(i)))
         if recent.option_count == 0:
             recent.display = False
-        self._recent = load_recent()
         if self.busy:
             self.set_loading(True, "Loading…")
         self.query_one(PathInput).focus()
@@ -272,7 +272,7 @@ class LoadScreen(Screen):
 
         try:
             paths = resolve_paths(words)
-            rules = self.itrac.rules or self.itrac.resolve_rules()
+            rules = self.itrac.resolve_rules()
             match = inspect_file(
                 paths[0], rules, self.itrac.effective_mapping(self.mapping_override)
             )

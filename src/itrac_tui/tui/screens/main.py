@@ -17,13 +17,20 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from itrac_tui.core.model import PATHWAYS
-from itrac_tui.core.views import PROGRAM_ALIASES, ViewSpec, context_columns, search_columns
+from itrac_tui.core.model import PATHWAYS, Export
+from itrac_tui.core.read import first_line
+from itrac_tui.core.rules import OTHER_PROGRAM
+from itrac_tui.core.views import (
+    ViewSpec,
+    context_columns,
+    normalise_ch99_token,
+    search_columns,
+)
 from itrac_tui.core.views import export_columns as views_export_columns
 from itrac_tui.tui.format import (
     DEFAULT_COLUMNS,
     PROGRAM_SHORT,
-    dollars,
+    SHORT_LABELS,
     label,
 )
 from itrac_tui.tui.messages import FiltersChanged, ViewApplied
@@ -38,20 +45,11 @@ from itrac_tui.tui.screens.dialogs import (
 )
 from itrac_tui.tui.widgets.filter_bar import FilterBar, NoticeBar
 from itrac_tui.tui.widgets.line_grid import LineGrid
-from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS, PathwayList, PathwayPane
+from itrac_tui.tui.widgets.pathway_pane import PathwayList, PathwayPane
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
 
-PROGRAMS: tuple[str, ...] = (
-    "ieepa_fentanyl",
-    "ieepa_reciprocal",
-    "ieepa_brazil",
-    "ieepa_india",
-    "section_232",
-    "section_301",
-    "other_ch99",
-)
 _SEARCH_DELAY = 0.15
 
 
@@ -188,10 +186,16 @@ class MainScreen(Screen):
             yield PathwayPane(id="pane")
         yield Footer(compact=True, show_command_palette=False)
 
+    def show_export(self, export: Export) -> None:
+        """A new export is loaded: its notices stay on screen until the next one."""
+        self.query_one(NoticeBar).show_notices(export.notices)
+
     def on_mount(self) -> None:
         """Focus the grid; show what is loaded."""
         self.query_one(LineGrid).focus()
         self.query_one(FilterBar).show(self.spec, 0, 0, busy=True)
+        if self.itrac.export is not None:
+            self.show_export(self.itrac.export)
         if self.itrac.lines is not None:
             self.refresh_view()
 
@@ -218,8 +222,6 @@ class MainScreen(Screen):
         lines = self.itrac.lines
         if lines is None:
             return
-        if self.itrac.export is not None:
-            self.query_one(NoticeBar).show_notices(self.itrac.export.notices)
         self.query_one(FilterBar).show(
             self.spec, self.view.height if self.view is not None else 0, lines.height, busy=True
         )
@@ -246,7 +248,7 @@ class MainScreen(Screen):
                 self._summaries[key] = cached
             summary, deadlines = cached
         except Exception as exc:  # e.g. sorting by a column polars cannot order
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            reason = first_line(exc)
             self.app.call_from_thread(self.notify, f"view failed: {reason}", severity="error")
             return
         if get_current_worker().is_cancelled:
@@ -406,8 +408,7 @@ class MainScreen(Screen):
         """Pick Chapter 99 programs (with counts) and code prefixes."""
         if self.itrac.lines is None:
             return
-        known = {*PROGRAMS, "none", *PROGRAM_ALIASES}
-        codes = " ".join(t for t in self.spec.ch99 if t not in known)
+        codes = " ".join(t for t in self.spec.ch99 if normalise_ch99_token(t)[:1].isdigit())
 
         def apply(chosen: list[str], extra: str) -> None:
             tokens = [t for t in extra.replace(",", " ").split() if t]
@@ -431,15 +432,11 @@ class MainScreen(Screen):
             .iter_rows()
         )
         none = others.filter(pl.col("ch99_programs").list.len() == 0).height
-        current = set(spec.ch99)
-        aliases = {v: k for k, v in PROGRAM_ALIASES.items()}
+        current = {normalise_ch99_token(t) for t in spec.ch99}
+        programs = [p.id for p in self.itrac.resolve_rules().programs] + [OTHER_PROGRAM]
         options = [
-            (
-                f"{PROGRAM_SHORT.get(p, p):<11} {counts.get(p, 0):>10,}",
-                p,
-                p in current or aliases.get(p, "") in current,
-            )
-            for p in PROGRAMS
+            (f"{PROGRAM_SHORT.get(p, p):<11} {counts.get(p, 0):>10,}", p, p in current)
+            for p in dict.fromkeys(programs)
         ]
         options.append((f"{'none':<11} {none:>10,}", "none", "none" in current))
         self.app.call_from_thread(dialog.populate, options)
@@ -595,10 +592,6 @@ class MainScreen(Screen):
         self.app.push_screen(SavedViewsDialog(views), done)
 
     # --- files ---------------------------------------------------------------------------------
-    def _ask_path(self, title: str, default: Path, then: Any, *, folder: bool = False) -> None:
-        """Ask for a path; confirm before replacing an existing one; call then(path, force)."""
-        ask_save_path(self, title, default, then, folder=folder)
-
     def action_save_view(self) -> None:
         """Save the filtered, sorted lines as CSV (visible + computed columns)."""
         if self.view is None or self.itrac.lines is None:
@@ -611,7 +604,7 @@ class MainScreen(Screen):
         def write(path: Path, force: bool) -> None:
             self.itrac.write_output("view", path, force, ids=view, columns=columns, spec=spec)
 
-        self._ask_path(f"Save {self.view.height:,} lines as CSV", default, write)
+        ask_save_path(self, f"Save {self.view.height:,} lines as CSV", default, write)
 
     def action_cape(self) -> None:
         """Write the CAPE Phase 1 declaration (folder of CSV files) for this view."""
@@ -623,7 +616,7 @@ class MainScreen(Screen):
         def write(path: Path, force: bool) -> None:
             self.itrac.write_output("cape", path, force, ids=view)
 
-        self._ask_path("Write the CAPE declaration into folder", default, write, folder=True)
+        ask_save_path(self, "Write the CAPE declaration into folder", default, write, folder=True)
 
     def action_worklist(self) -> None:
         """Write the protest worklist for this view."""
@@ -635,7 +628,7 @@ class MainScreen(Screen):
         def write(path: Path, force: bool) -> None:
             self.itrac.write_output("worklist", path, force, ids=view)
 
-        self._ask_path("Write the protest worklist", default, write)
+        ask_save_path(self, "Write the protest worklist", default, write)
 
     def action_rejected(self) -> None:
         """Open the rejected / set-aside rows."""
@@ -644,11 +637,3 @@ class MainScreen(Screen):
     def action_reconcile(self) -> None:
         """Open reconciliation with accounts payable."""
         self.itrac.action_reconcile()
-
-    def pane_text(self) -> str:
-        """The pathway totals as plain text (for tests and the status line)."""
-        if self.summary is None:
-            return ""
-        return " ".join(
-            f"{p}={t.lines}/{dollars(t.ieepa_duty_cents)}" for p, t in self.summary.pathways.items()
-        )

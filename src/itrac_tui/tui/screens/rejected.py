@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
@@ -11,7 +10,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from itrac_tui.tui.screens.dialogs import ConfirmDialog, TextDialog, default_save_path
+from itrac_tui.tui.screens.dialogs import (
+    ask_save_path,
+    default_save_path,
+)
 from itrac_tui.tui.widgets.line_grid import LineGrid
 
 if TYPE_CHECKING:
@@ -80,18 +82,9 @@ class RejectedScreen(Screen):
 
     def action_save(self) -> None:
         """Save the rejected rows as CSV."""
-        default = default_save_path("itrac-rejected")
-
-        def got(value: str | None) -> None:
-            if not value:
-                return
-            path = Path(value).expanduser()
-            if path.exists():
-                self.app.push_screen(
-                    ConfirmDialog(f"File {path} exists. Replace it?"),
-                    lambda yes: yes and self.itrac.write_output("rejected", path, True),
-                )
-            else:
-                self.itrac.write_output("rejected", path, False)
-
-        self.app.push_screen(TextDialog("Save rejected rows as CSV", str(default)), got)
+        ask_save_path(
+            self,
+            "Save rejected rows as CSV",
+            default_save_path("itrac-rejected"),
+            lambda path, force: self.itrac.write_output("rejected", path, force),
+        )

@@ -7,8 +7,7 @@ from textual.widgets import Static
 
 from itrac_tui.core.model import Warning_
 from itrac_tui.core.views import ViewSpec, normalise_ch99_token
-from itrac_tui.tui.format import PROGRAM_SHORT, label, safe_text
-from itrac_tui.tui.widgets.pathway_pane import SHORT_LABELS
+from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, label, safe_text
 
 
 def describe(spec: ViewSpec) -> list[str]:

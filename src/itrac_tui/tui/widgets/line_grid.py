@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from itrac_tui.tui.format import cell, is_numeric, label
+from itrac_tui.tui.format import cell, label
 
 _SAMPLE_ROWS = 200  # rows sampled to size columns
 _MAX_WIDTH = 36
@@ -105,13 +105,6 @@ class LineGrid(ScrollView, can_focus=True):
         grid: LineGrid
         column: str
 
-    @dataclass
-    class CursorMoved(Message):
-        """The row cursor moved."""
-
-        grid: LineGrid
-        row: int
-
     def __init__(
         self,
         *,
@@ -139,7 +132,6 @@ class LineGrid(ScrollView, can_focus=True):
         sort: tuple[tuple[str, bool], ...] = (),
         *,
         ids: pl.Series | None = None,
-        keep_cursor: bool = False,
     ) -> None:
         """Show `frame` (or its rows `ids`, in that order) with the given columns."""
         self.frame = frame
@@ -155,11 +147,8 @@ class LineGrid(ScrollView, can_focus=True):
         self.virtual_size = Size(self._total_width(), self.row_count + 1)
         if old_columns != self.columns:
             self.cursor_col = min(self.cursor_col, max(len(self.columns) - 1, 0))
-        if keep_cursor:
-            self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
-        else:
-            self.cursor_row = 0
-            self.scroll_to(0, 0, animate=False, immediate=True)
+        self.cursor_row = 0
+        self.scroll_to(0, 0, animate=False, immediate=True)
         self.refresh()
 
     @property
@@ -196,7 +185,7 @@ class LineGrid(ScrollView, can_focus=True):
             if name.endswith("_cents"):
                 width = max(width, 12)
             widths.append(max(width, 2))
-            right.append(is_numeric(series.dtype) and not name.startswith("line_no"))
+            right.append(series.dtype.is_numeric() and not name.startswith("line_no"))
         self._widths = widths
         self._right = right
         offsets = []
@@ -313,7 +302,6 @@ class LineGrid(ScrollView, can_focus=True):
                     self.refresh(Region(0, y, self.size.width, 1))
         else:
             self.refresh()
-        self.post_message(self.CursorMoved(self, new))
 
     def watch_cursor_col(self) -> None:
         """Keep the cursor column on screen."""

@@ -16,18 +16,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from itrac_tui.core.model import PATHWAYS, POOL_PATHWAYS
-from itrac_tui.tui.format import dollars, safe_text
+from itrac_tui.tui.format import SHORT_LABELS, dollars, safe_text
 
-SHORT_LABELS: dict[str, str] = {
-    "cape_phase1": "CAPE Phase 1",
-    "protest": "Protest",
-    "cit": "CIT",
-    "hold": "Hold",
-    "review": "Review",
-    "stacked_zero": "Stacked zero",
-    "zero_duty": "Zero duty",
-    "not_ieepa": "Not IEEPA",
-}
 NARROW_LABELS: dict[str, str] = {
     "cape_phase1": "CAPE Ph1",
     "protest": "Protest",
