@@ -41,7 +41,9 @@ def test_money_examples(text: str | None, cents: int | None) -> None:
     assert _one(nz.money_invalid, text) is False
 
 
-@pytest.mark.parametrize("text", ["N/A", "#VALUE!", "abc", "$", "-", "1.2.3", "12 dollars"])
+@pytest.mark.parametrize(
+    "text", ["N/A", "#VALUE!", "abc", "$", "-", "1.2.3", "12 dollars", "10,00", "1,2345.00"]
+)
 def test_not_money_is_invalid_not_zero(text: str) -> None:
     assert _one(nz.money_cents, text) is None
     assert _one(nz.money_invalid, text) is True

@@ -545,3 +545,16 @@ def test_bundled_sample_reconciles_as_documented() -> None:
         .iter_rows()
     )
     assert deltas == {"9KJ-0529310-1": 3, "EX7-3157012-3": -5}
+
+
+def test_ap_headers_named_like_computed_columns(tmp_path: Path) -> None:
+    """An AP file whose headers are literally entry_number/document reads, never crashes."""
+    path = tmp_path / "ap.csv"
+    path.write_text("entry_number,amount,document\nSP7-0000001-4,10.00,INV1\nSP7-0000001-4,N/A,X\n")
+    ap = read_ap(path)
+    assert ap.headers == ("entry_number", "amount", "document")
+    assert ap.rows.get_column("amount_cents").to_list() == [1000]
+    assert ap.rows.get_column("entry_number (AP)").to_list() == ["SP7-0000001-4"]
+    assert ap.rejected.select("column", "value", "reason").rows() == [
+        ("amount", "N/A", "not money")
+    ]

@@ -75,10 +75,8 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         tolerance = parse_tolerance(str(args.tolerance))
-    except ValueError:
-        return fail(f"--tolerance: not an amount: {args.tolerance!r} (e.g. 0.00 or 0.05)")
-    if tolerance < 0:
-        return fail("--tolerance cannot be negative")
+    except ValueError as exc:
+        return fail(f"--tolerance: {exc}")
     try:
         ap = read_ap(Path(args.ap), mapping=_mapping_from_args(args) or None)
         if getattr(args, "save_ap_mapping", False):

@@ -32,7 +32,12 @@ def money_cents(expr: pl.Expr) -> pl.Expr:
     # an accounting trailing minus ("5.00-") and "$-5" both mean negative
     trailing = compact.str.ends_with("-") & ~compact.str.starts_with("-")
     compact = pl.when(trailing).then("-" + compact.str.strip_suffix("-")).otherwise(compact)
-    plain = compact.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & compact.str.contains(r"[0-9]")
+    # commas only as thousands groups: "10,00" (a decimal comma) is not money, never $1,000
+    body = s.str.replace_many(["$", " ", "(", ")", "USD", "-", "+"], [""] * 7)
+    grouped = ~body.str.contains(",") | body.str.contains(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
+    plain = (
+        compact.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & compact.str.contains(r"[0-9]") & grouped
+    )
     cents = (
         pl.when(plain)
         .then(compact)

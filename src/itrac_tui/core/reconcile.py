@@ -13,8 +13,9 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.money import format_cents
-from itrac_tui.core.normalise import entry_number, entry_scientific, with_money
+from itrac_tui.core.money import format_cents, format_dollars, parse_cents
+from itrac_tui.core.normalise import clean, entry_number, entry_scientific, with_money
+from itrac_tui.core.read import first_line, is_xlsx
 
 MEASURES: tuple[str, ...] = ("total_duty", "ieepa_duty")
 MEASURE_LABELS: dict[str, str] = {"total_duty": "Total duty", "ieepa_duty": "IEEPA duty"}
@@ -85,7 +86,7 @@ AP_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252")
-DELIMITERS: tuple[str, ...] = (",", "\t", "|")
+DELIMITERS: tuple[str, ...] = (",", "\t", "|", ";")  # as core.read.sniff
 HEADER_SEARCH_ROWS = 20
 COMPUTED_AP_COLUMNS: tuple[str, ...] = (
     "source_row",
@@ -94,14 +95,6 @@ COMPUTED_AP_COLUMNS: tuple[str, ...] = (
     "ieepa_cents",
     "document",
     "duplicate_document",
-)
-REJECTED_COLUMNS: tuple[str, ...] = (
-    "source_file",
-    "source_row",
-    "column",
-    "value",
-    "reason",
-    "raw",
 )
 
 
@@ -112,17 +105,15 @@ def _header_key(text: str) -> str:
 
 
 def format_cents_grouped(cents: int | None) -> str:
-    """Cents with thousands separators for display: 123456789 -> '1,234,567.89'; None -> '—'."""
-    if cents is None:
-        return "—"
-    return f"{'-' if cents < 0 else ''}{abs(cents) // 100:,}.{abs(cents) % 100:02d}"
+    """Cents with thousands separators for tables: 123456789 -> '1,234,567.89'; None -> '—'."""
+    return "—" if cents is None else format_dollars(cents).replace("$", "", 1)
 
 
 # --- money ----------------------------------------------------------------------------------------
 
 
 def _is_blank(expr: pl.Expr) -> pl.Expr:
-    return expr.str.strip_chars().fill_null("") == ""
+    return clean(expr).is_null()
 
 
 def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
@@ -133,14 +124,18 @@ def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def parse_tolerance(text: str) -> int:
-    """Parse a user-typed amount ('0.05', '$1,000', '12') into exact cents (ValueError if not,
-    including more than two decimals: a tolerance is never rounded)."""
-    s = text.strip().replace("$", "").replace(",", "")
-    m = re.fullmatch(r"(-?)(\d*)(?:\.(\d{0,2}))?", s)
-    if not m or not (m.group(2) or m.group(3)):
-        raise ValueError(f"not an amount: {text!r}")
-    cents = int(m.group(2) or 0) * 100 + int((m.group(3) or "").ljust(2, "0"))
-    return -cents if m.group(1) else cents
+    """A user-typed tolerance ('0.05', '$1,000', '12') in exact cents. ValueError, with a message
+    for the user, if it is not money, has more than two decimals (never rounded) or is
+    negative."""
+    if re.search(r"\.\d{3}", text):
+        raise ValueError(f"not an amount to the cent: {text!r} (e.g. 0.00 or 0.05)")
+    try:
+        cents = parse_cents(text)
+    except ValueError:
+        raise ValueError(f"not an amount: {text!r} (e.g. 0.00 or 0.05)") from None
+    if cents < 0:
+        raise ValueError("a tolerance cannot be negative")
+    return cents
 
 
 # --- AP mapping ---------------------------------------------------------------------------------
@@ -197,7 +192,7 @@ class APData:
     """AP rows read and normalised, the rows rejected, and the mapping that was used."""
 
     rows: pl.DataFrame  # COMPUTED_AP_COLUMNS + raw columns of the file
-    rejected: pl.DataFrame  # REJECTED_COLUMNS
+    rejected: pl.DataFrame  # source_file, source_row, column, value, reason, raw (as ITRAC's)
     mapping: dict[str, str]  # field -> header as found
     duplicate_documents: int  # document numbers on more than one AP row
     file: str
@@ -224,7 +219,8 @@ def _decode(path: Path, data: bytes) -> str:
 def _sniff_delimiter(lines: list[str]) -> str:
     best, best_n = ",", 0
     for d in DELIMITERS:
-        n = max((len(next(csv.reader([ln], delimiter=d), [])) for ln in lines), default=0)
+        # fields over every sampled line: a decimal comma in one cell cannot outvote the header
+        n = sum(len(next(csv.reader([ln], delimiter=d), [])) for ln in lines)
         if n > best_n:
             best, best_n = d, n
     return best
@@ -269,7 +265,7 @@ def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, in
             truncate_ragged_lines=True,
         )
     except Exception as exc:  # polars raises several error types for broken CSV
-        raise InputError(f"{path.name}: cannot read as CSV ({str(exc).splitlines()[0]})") from None
+        raise InputError(f"{path.name}: cannot read as CSV ({first_line(exc)})") from None
     return df, header_idx + 2, detected
 
 
@@ -283,7 +279,7 @@ def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, i
             read_options={"dtypes": "string"},
         )
     except Exception as exc:
-        raise InputError(f"{path.name}: cannot read as XLSX ({str(exc).splitlines()[0]})") from None
+        raise InputError(f"{path.name}: cannot read as XLSX ({first_line(exc)})") from None
     if grid.height == 0:
         raise InputError(f"{path.name}: the AP file is empty")
     candidates = [list(r) for r in grid.head(HEADER_SEARCH_ROWS).iter_rows()]
@@ -324,7 +320,7 @@ def read_ap(path: Path, *, mapping: dict[str, str] | None = None, use_saved: boo
     if unknown:
         raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
     combined = {**(load_ap_mapping() if use_saved else {}), **explicit}
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+    if is_xlsx(path):
         raw, first_row, detected = _read_xlsx_raw(path, combined)
     else:
         raw, first_row, detected = _read_csv_raw(path, combined)
@@ -350,7 +346,7 @@ def ap_headers(path: Path) -> list[str]:
     """Headers of an AP file (its detected header row) for picking columns; [] if unreadable."""
     path = Path(path)
     try:
-        if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        if is_xlsx(path):
             raw, _, _ = _read_xlsx_raw(path, {})
         else:
             raw, _, _ = _read_csv_raw(path, {})
@@ -361,11 +357,19 @@ def ap_headers(path: Path) -> list[str]:
 
 def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file: str) -> APData:
     raw = raw.select(pl.all().cast(pl.String))
+    headers = list(raw.columns)
+    # Raw columns keep their header unless it collides with a computed column: renamed first,
+    # so computing `entry_number`, `document`, ... never overwrites a column of the file.
+    rename = {c: f"{c} (AP)" for c in headers if c in COMPUTED_AP_COLUMNS}
+    raw = raw.rename(rename)
     raw_cols = list(raw.columns)
-    # Raw columns keep their header unless it collides with a computed column.
-    rename = {c: f"{c} (AP)" for c in raw_cols if c in COMPUTED_AP_COLUMNS}
-    e_col, a_col = used["entry_number"], used["amount"]
-    i_col, d_col = used.get("ieepa_amount"), used.get("document")
+
+    def col(field: str) -> str | None:
+        header = used.get(field)
+        return rename.get(header, header) if header else None
+
+    e_col, a_col = col("entry_number") or "", col("amount") or ""
+    i_col, d_col = col("ieepa_amount"), col("document")
     raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
     amount, amount_bad = parse_money_column(raw[a_col])
     if i_col:
@@ -401,11 +405,7 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         .with_columns(
             source_row=(pl.col("_i").cast(pl.Int64) + first_row),
             entry_number=entry_number(e_raw),
-            document=(
-                pl.col(d_col).str.strip_chars().replace("", None)
-                if d_col
-                else pl.lit(None, pl.String)
-            ),
+            document=clean(pl.col(d_col)) if d_col else pl.lit(None, pl.String),
             _raw=raw_text,
         )
         .with_columns(
@@ -418,10 +418,10 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     df = df.filter(~pl.all_horizontal([_is_blank(pl.col(c)) for c in raw_cols]))
     problem_col = (
         pl.when(pl.col("_e").is_not_null())
-        .then(pl.lit(e_col))
+        .then(pl.lit(used["entry_number"]))
         .when(pl.col("_a").is_not_null())
-        .then(pl.lit(a_col))
-        .otherwise(pl.lit(i_col or a_col))
+        .then(pl.lit(used["amount"]))
+        .otherwise(pl.lit(used.get("ieepa_amount") or used["amount"]))
     )
     problem_value = (
         pl.when(pl.col("_e").is_not_null())
@@ -448,14 +448,14 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         ).fill_null(False)
     )
     dups = good.filter(pl.col("duplicate_document")).select(dup_key).unique().height if d_col else 0
-    rows = good.select(*COMPUTED_AP_COLUMNS, *raw_cols).rename(rename)
+    rows = good.select(*COMPUTED_AP_COLUMNS, *raw_cols)
     return APData(
         rows=rows,
         rejected=rejected,
         mapping=dict(used),
         duplicate_documents=dups,
         file=file,
-        headers=tuple(raw_cols),
+        headers=tuple(headers),
         rows_read=df.height,
     )
 
@@ -544,15 +544,23 @@ def _ap_value_column(ap: APData, measure: str) -> str:
 
 
 def reconcile(
-    lines: pl.DataFrame, ap: APData, *, measure: str = "total_duty", tolerance_cents: int = 0
+    lines: pl.DataFrame,
+    ap: APData,
+    *,
+    measure: str = "total_duty",
+    tolerance_cents: int = 0,
+    rollup: pl.DataFrame | None = None,
 ) -> Reconciliation:
-    """Compare ITRAC (rolled up by entry) with AP (summed by entry) on the chosen measure."""
+    """Compare ITRAC (rolled up by entry) with AP (summed by entry) on the chosen measure.
+
+    `rollup` is itrac_rollup(lines) when the caller already has it (it does not depend on the
+    measure or the tolerance)."""
     if measure not in MEASURES:
         raise InputError(f"unknown measure {measure!r} (use {' or '.join(MEASURES)})")
     if tolerance_cents < 0:
         raise InputError("tolerance cannot be negative")
     itrac = (
-        itrac_rollup(lines)
+        (itrac_rollup(lines) if rollup is None else rollup)
         .lazy()
         .select("entry_number", itrac_lines="lines", itrac_cents=f"{measure}_cents")
     )
@@ -699,9 +707,7 @@ __all__ = [
     "ap_mapping_path",
     "detect_ap_columns",
     "entry_detail",
-    "entry_number",
     "filter_entries",
-    "format_cents",
     "format_cents_grouped",
     "itrac_rollup",
     "load_ap_mapping",

@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from itrac_tui.core.errors import InputError
+from itrac_tui.core.money import format_cents
 from itrac_tui.core.reconcile import (
     AP_FIELDS,
     AP_REQUIRED,
@@ -37,7 +38,7 @@ from itrac_tui.core.reconcile import (
     ap_headers,
     entry_detail,
     filter_entries,
-    format_cents,
+    itrac_rollup,
     parse_tolerance,
     read_ap,
     reconcile,
@@ -77,7 +78,6 @@ GRID_LABELS: dict[str, str] = {
     "itrac_cents": "ITRAC",
     "ap_cents": "AP",
     "delta_cents": "AP−ITRAC",
-    "abs_delta_cents": "|AP−ITRAC|",
     "itrac_lines": "Ln",
     "ap_rows": "APr",
     "duplicate_documents": "Dup",
@@ -589,6 +589,7 @@ class ReconcileScreen(Screen):
         self.export = export
         self.as_of = as_of
         self.rules = rules
+        self._rollup: pl.DataFrame | None = None
         self.ap_path: Path | None = Path(ap_path) if ap_path else None
         self.mapping: dict[str, str] | None = None
         self.measure = "total_duty"
@@ -678,7 +679,11 @@ class ReconcileScreen(Screen):
         try:
             if ap is None:
                 ap = read_ap(path, mapping=mapping)
-            result = reconcile(self.lines, ap, measure=measure, tolerance_cents=tolerance)
+            if self._rollup is None:  # the lines never change on this screen: roll up once
+                self._rollup = itrac_rollup(self.lines)
+            result = reconcile(
+                self.lines, ap, measure=measure, tolerance_cents=tolerance, rollup=self._rollup
+            )
         except InputError as exc:
             self.post_message(ReconcileFailed(str(exc), path, ap_headers(path)))
             return
@@ -829,10 +834,10 @@ class ReconcileScreen(Screen):
 
         def check(text: str) -> str:
             try:
-                cents = parse_tolerance(text)
-            except ValueError:
-                return f"not an amount (e.g. 0.00 or 0.05): {text!r}"
-            return "cannot be negative" if cents < 0 else ""
+                parse_tolerance(text)
+            except ValueError as exc:
+                return str(exc)
+            return ""
 
         def done(value: str | None) -> None:
             if value:
