@@ -346,27 +346,36 @@ class ItracApp(App[int]):
             "ReconcileScreen": "reconciliation",
         }.get(type(self.screen).__name__, type(self.screen).__name__)
 
-    def binding_rows(self, screen: Screen) -> list[tuple[str, str, str, str]]:
-        """(group, keys, description, binding id) for every binding of the screen, its widgets
-        and the app."""
+    def _bindings_of(self, screen: Screen) -> list[tuple[str, str, str, str, Any, str]]:
+        """(group, keys, description, id, node, action) for every binding of the screen, its
+        widgets and the app, keymap applied; a binding id is listed once (its first node)."""
         nodes: list[Any] = [*list(screen.query("*")), screen, self]
-        rows: list[tuple[str, str, str, str]] = []
+        rows: list[tuple[str, str, str, str, Any, str]] = []
         seen: set[str] = set()
         for node in sorted(nodes, key=_node_order):
             bindings = node._bindings.copy()
             if self._keymap:
                 bindings.apply_keymap(self._keymap)
             by_id: dict[str, list[str]] = {}
-            described: dict[str, str] = {}
+            first: dict[str, Binding] = {}
             for _key, binding in bindings:
                 if not binding.id or (binding.id in seen and binding.id not in by_id):
                     continue
                 by_id.setdefault(binding.id, []).append(self.get_key_display(binding))
-                described[binding.id] = binding.tooltip or binding.description or binding.action
+                first.setdefault(binding.id, binding)
             for bid, keys in by_id.items():
                 seen.add(bid)
+                binding = first[bid]
                 group = GROUPS.get(bid.split(".", 1)[0], bid.split(".", 1)[0].title())
-                rows.append((group, " ".join(dict.fromkeys(keys)), described[bid], bid))
+                desc = binding.tooltip or binding.description or binding.action
+                rows.append((group, " ".join(dict.fromkeys(keys)), desc, bid, node, binding.action))
+        order = list(GROUPS.values())
+        rows.sort(key=lambda r: order.index(r[0]) if r[0] in order else len(order))
+        return rows
+
+    def binding_rows(self, screen: Screen) -> list[tuple[str, str, str, str]]:
+        """(group, keys, description, binding id) of every key, for help."""
+        rows = [row[:4] for row in self._bindings_of(screen)]
         rows.append((GROUPS["app"], "ctrl+p", "Command palette (every action)", ""))
         order = list(GROUPS.values())
         rows.sort(key=lambda r: order.index(r[0]) if r[0] in order else len(order))
@@ -374,17 +383,10 @@ class ItracApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the current screen in the command palette, then Textual's own."""
-        for group, keys, desc, bid in self.binding_rows(screen):
-            action = self._action_for(screen, desc)
-            if action is not None:
-                yield SystemCommand(f"{desc}", f"{group} · key {keys} · id {bid}", action)
+        for group, keys, desc, bid, node, action in self._bindings_of(screen):
+            command = partial(self.run_action, action, node)
+            yield SystemCommand(desc, f"{group} · key {keys} · id {bid}", command)
         yield from super().get_system_commands(screen)
-
-    def _action_for(self, screen: Screen, description: str) -> Any:
-        for node in [screen, self, *list(screen.query("*"))]:
-            for _key, binding in node._bindings:
-                if (binding.tooltip or binding.description or binding.action) == description:
-                    return partial(self.run_action, binding.action, node)
         return None
 
     def action_quit_app(self) -> None:
