@@ -1,11 +1,22 @@
-"""Benchmark `itrac-tui scan --json` against a bare polars read of the same file.
+"""Benchmark `itrac-tui scan --json` against DuckDB's SQL and a streaming polars read.
 
-    python benchmarks/bench_scan.py [--rows 1000000] [--repeat 3] [--file PATH]
+    python benchmarks/bench_scan.py                          # 1M rows, plain and $ money
+    python benchmarks/bench_scan.py --rows 5000000 --repeat 1 --money dollar
+    python benchmarks/bench_scan.py --file export.csv        # an existing ES-003 CSV
 
-Generates (once, cached under benchmarks/out/) a realistic ES-003 export with the project's
-generator, then times, each in a fresh process, `pl.read_csv(path, infer_schema=False)` and
-`itrac-tui scan --json`, and reports medians, the ratio (target <= 2.0) and the scan's peak
-memory (target < 2.5 GB). It also checks the scan's figures against the generator's oracle.
+Needs the `bench` extra (`pip install duckdb`). For each size it generates (once, cached under
+benchmarks/out/) an ES-003 export with the project's generator and its oracle, and a copy with
+the money written `$1,234.56`. Then, each in a fresh process and interleaved, it runs
+
+- `itrac-tui scan --json`;
+- one DuckDB SQL query computing the same per-pathway figures (lines, entries, IEEPA duty),
+  built from the same rules file (program table, status words, days, excluded entry types);
+- `pl.scan_csv(...).select(<decision columns>).collect(engine="streaming")`, the floor: reading
+  the columns the math needs and nothing else;
+
+and reports median wall times, the ratios, and the peak RSS of each process (wait4's ru_maxrss).
+Both the scan's and DuckDB's figures are checked against the generator's oracle. Timings on a
+shared machine are noisy: read the ratios.
 """
 
 from __future__ import annotations
@@ -17,72 +28,316 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 OUT = HERE / "out"
-BARE = "import sys, polars as pl; pl.read_csv(sys.argv[1], infer_schema=False)"
+SRC = REPO / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+DECISION_FIELDS = (
+    "entry_number",
+    "line_number",
+    "hts",
+    "ch99_hts",
+    "country",
+    "entered_value",
+    "duty",
+    "ieepa_duty",
+    "liquidation_status",
+    "liquidation_date",
+    "entry_type",
+    "entry_date",
+)
+STREAM = (
+    "import sys, json, polars as pl\n"
+    "cols = json.loads(sys.argv[2])\n"
+    "df = pl.scan_csv(sys.argv[1], infer_schema=False).select(cols).collect(engine='streaming')\n"
+    "print(df.height)\n"
+)
+DUCK = (
+    "import sys, json, duckdb\n"
+    "rows = duckdb.sql(sys.stdin.read()).fetchall()\n"
+    "print(json.dumps([[r[0], r[1], r[2], str(r[3] if r[3] is not None else '0.00')]"
+    " for r in rows]))\n"
+)
+FIGURES = ("pathways", "refundable_pool", "excluded")
 
 
-def timed(cmd: list[str]) -> tuple[float, float, bytes]:
-    """Run a command; wall seconds, peak RSS in GB, stdout."""
+# --- runs -------------------------------------------------------------------------------------
+def run_child(cmd: list[str], stdin: bytes | None = None) -> tuple[float, float, bytes]:
+    """Run a command in a fresh process, reaped by wait4; wall seconds, peak RSS in GB, stdout."""
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    if stdin is not None and proc.stdin:
+        proc.stdin.write(stdin)
+    if proc.stdin:
+        proc.stdin.close()
     out = proc.stdout.read() if proc.stdout else b""
+    err = proc.stderr.read() if proc.stderr else b""
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        err = proc.stderr.read().decode() if proc.stderr else ""
-        raise SystemExit(f"failed: {' '.join(cmd)}\n{err}")
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"failed: {' '.join(cmd[:4])} ...\n{err.decode()[-2000:]}")
     return wall, usage.ru_maxrss / 1e6, out
 
 
+# --- files ------------------------------------------------------------------------------------
 def ensure_export(rows: int, seed: int) -> tuple[Path, Path]:
-    """The cached export and its oracle JSON (generated on first use)."""
+    """The cached plain-money ES-003 export and its oracle JSON (generated on first use)."""
     OUT.mkdir(exist_ok=True)
     path = OUT / f"es003_{rows}.csv"
     expected = OUT / f"es003_{rows}.expected.json"
     if not path.exists() or not expected.exists():
         gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--layout", "es003"]
         gen += ["--out", str(path), "--seed", str(seed), "--expected", str(expected)]
-        subprocess.run(gen, check=True)
+        subprocess.run(gen, check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
     return path, expected
 
 
+def ensure_dollar(plain: Path, money_headers: list[str]) -> Path:
+    """A copy of `plain` with its money columns written `$1,234.56` / `-$1,234.56` (cached)."""
+    out = plain.with_name(plain.stem + "_dollar.csv")
+    if out.exists() and out.stat().st_mtime >= plain.stat().st_mtime:
+        return out
+    import polars as pl
+
+    sys.path.insert(0, str(REPO))
+    from benchmarks.generate import _money
+
+    lf = pl.scan_csv(plain, infer_schema=False)
+    cents = {h: pl.col(h).str.replace(".", "", literal=True).cast(pl.Int64) for h in money_headers}
+    lf = lf.with_columns(_money(e, "dollar").alias(h) for h, e in cents.items())
+    tmp = out.with_suffix(".tmp")
+    lf.sink_csv(tmp)
+    tmp.replace(out)
+    return out
+
+
+# --- the SQL ----------------------------------------------------------------------------------
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _ident(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _money_sql(col: str) -> str:
+    """Money text ($1,234.56, -$1.00, ($1.00), 1234.5) to DECIMAL(18,2); blank -> NULL."""
+    s = f"trim({col})"
+    bare = f"replace(replace(replace(replace({s}, '$', ''), ',', ''), '(', ''), ')', '')"
+    num = f"TRY_CAST(NULLIF({bare}, '') AS DECIMAL(18,2))"
+    return f"CASE WHEN {s} LIKE '(%)' THEN -abs({num}) ELSE {num} END"
+
+
+def duckdb_sql(path: Path, mapping: dict[str, str], rules: object, as_of: date) -> str:
+    """One query: per-pathway lines, entries and IEEPA duty of a separate-rows (ES-003) export.
+
+    Follows the rules like the scan does: lines are (entry, line number); a line's IEEPA duty is
+    the duty on its IEEPA Chapter 99 rows; the pathway checks run in the spec's order.
+    """
+    col = {f: _ident(h) for f, h in mapping.items()}
+    programs = []
+    for p in rules.programs:  # type: ignore[attr-defined]
+        conds = [f"code BETWEEN {_q(lo)} AND {_q(hi)}" for lo, hi in p.ranges]
+        conds += [f"code LIKE {_q(pre + '%')}" for pre in p.prefixes]
+        if conds:
+            programs.append(f"WHEN {' OR '.join(conds)} THEN {_q(p.id)}")
+    program = f"CASE {' '.join(programs)} ELSE 'other_ch99' END"
+    ieepa = ", ".join(_q(p) for p in rules.ieepa_programs()) or "''"  # type: ignore[attr-defined]
+    stacking = ", ".join(_q(p) for p in rules.stacking_programs) or "''"  # type: ignore[attr-defined]
+    words = " ".join(
+        f"WHEN {_q(w)} THEN {_q(c)}"
+        for w, c in rules.status_words.items()  # type: ignore[attr-defined]
+    )
+    excluded = ", ".join(_q(t) for t in rules.excluded_entry_types) or "''"  # type: ignore[attr-defined]
+    status_in = f"NULLIF(trim({col['liquidation_status']}), '')"
+    status = f"CASE upper({status_in}) {words} ELSE {status_in} END"
+    liq = f"NULLIF(trim({col['liquidation_date']}), '')"
+    liq_date = f"try_strptime(left({liq}, 10), ['%Y-%m-%d', '%m/%d/%Y', '%Y%m%d'])::DATE"
+    et = f"NULLIF(trim({col['entry_type']}), '')"
+    etype = f"COALESCE(lpad(NULLIF(regexp_extract({et}, '^([0-9]{{1,2}})', 1), ''), 2, '0'), {et})"
+    hts = f"replace(replace(trim({col['hts']}), '.', ''), ' ', '')"
+    entry = f"upper(replace(replace(trim({col['entry_number']}), '-', ''), ' ', ''))"
+    d = rules  # shorter below
+    return f"""
+SET enable_progress_bar = false;
+SET preserve_insertion_order = false;
+WITH src AS (
+  SELECT {entry} AS entry, TRY_CAST({col["line_number"]} AS INTEGER) AS line_no,
+         {hts} AS hts, {_money_sql(col["duty"])} AS duty, {status} AS status,
+         {liq_date} AS liq_date, {etype} AS etype
+  FROM read_csv({_q(str(path))}, all_varchar = true, header = true)
+),
+tagged AS (
+  SELECT *, CASE WHEN (hts LIKE '9903%' OR hts LIKE '9902%') AND length(hts) BETWEEN 8 AND 10
+                 THEN {program.replace("code", "left(hts, 8)")} END AS program
+  FROM src
+),
+lines AS (
+  SELECT entry,
+         COALESCE(bool_or(program IN ({ieepa})), false) AS has_ieepa,
+         COALESCE(bool_or(program IN ({stacking})), false) AS has_stacking,
+         COALESCE(sum(duty) FILTER (WHERE program IN ({ieepa})), 0) AS ieepa_duty,
+         COALESCE(bool_or(program IN ({ieepa}) AND duty IS NULL), false) AS blank_ieepa,
+         any_value(status) AS status, any_value(liq_date) AS liq_date,
+         any_value(etype) AS etype
+  FROM tagged GROUP BY entry, line_no
+),
+classified AS (
+  SELECT *, CASE
+    WHEN NOT has_ieepa THEN 'not_ieepa'
+    WHEN ieepa_duty = 0 AND blank_ieepa THEN 'review'
+    WHEN ieepa_duty = 0 AND has_stacking THEN 'stacked_zero'
+    WHEN ieepa_duty = 0 THEN 'zero_duty'
+    WHEN etype IN ({excluded}) THEN 'review'
+    WHEN status = 'SUS' THEN 'hold'
+    WHEN status IN ('UNL', 'EXT') THEN 'cape_phase1'
+    WHEN status IN ('LIQ', 'RLQ') AND liq_date IS NULL THEN 'review'
+    WHEN status IN ('LIQ', 'RLQ')
+         AND greatest(DATE {_q(as_of.isoformat())} - liq_date, 0) <= {d.phase1_days}
+      THEN 'cape_phase1'
+    WHEN status IN ('LIQ', 'RLQ')
+         AND greatest(DATE {_q(as_of.isoformat())} - liq_date, 0) <= {d.protest_days}
+      THEN 'protest'
+    WHEN status IN ('LIQ', 'RLQ') THEN 'cit'
+    ELSE 'review' END AS pathway
+  FROM lines
+)
+SELECT pathway, count(*), count(DISTINCT entry), sum(ieepa_duty)
+FROM classified GROUP BY pathway ORDER BY pathway
+"""
+
+
+def duck_figures(rows: list[list]) -> dict:
+    """DuckDB's result rows as the figure keys of `scan --json`."""
+    from decimal import Decimal
+
+    from itrac_tui.core.model import EXCLUDED_PATHWAYS, POOL_PATHWAYS
+
+    got = {r[0]: (r[1], r[2], Decimal(r[3])) for r in rows}
+    zero = (0, 0, Decimal("0.00"))
+    pathways = {
+        p: {
+            "lines": got.get(p, zero)[0],
+            "entries": got.get(p, zero)[1],
+            "ieepa_duty": f"{got.get(p, zero)[2]:.2f}",
+        }
+        for p in POOL_PATHWAYS
+    }
+    pool = sum((got.get(p, zero)[2] for p in POOL_PATHWAYS), Decimal("0.00"))
+    excluded = {p: {"lines": got.get(p, zero)[0]} for p in EXCLUDED_PATHWAYS}
+    return {"pathways": pathways, "refundable_pool": f"{pool:.2f}", "excluded": excluded}
+
+
+# --- one size ---------------------------------------------------------------------------------
+def bench_file(path: Path, oracle: dict | None, repeat: int, as_of: date) -> dict:
+    """Time scan, DuckDB and the streaming read on one file; check the figures."""
+    from itrac_tui.core.load import inspect_file
+    from itrac_tui.core.rules import load_rules
+
+    rules = load_rules(user=False)
+    match = inspect_file(path, rules)
+    decision = sorted({match.mapping[f] for f in DECISION_FIELDS if f in match.mapping})
+    sql = duckdb_sql(path, match.mapping, rules, as_of).encode()
+    scan_cmd = [sys.executable, "-m", "itrac_tui", "scan", "--json", "--as-of", as_of.isoformat()]
+    cmds = {
+        "scan": ([*scan_cmd, str(path)], None),
+        "duckdb": ([sys.executable, "-c", DUCK], sql),
+        "stream": ([sys.executable, "-c", STREAM, str(path), json.dumps(decision)], None),
+    }
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    peaks: dict[str, list[float]] = {k: [] for k in cmds}
+    outs: dict[str, bytes] = {}
+    for _ in range(repeat):
+        for name, (cmd, stdin) in cmds.items():
+            wall, peak, out = run_child(cmd, stdin)
+            times[name].append(wall)
+            peaks[name].append(peak)
+            outs[name] = out
+    scan_doc = json.loads(outs["scan"])
+    duck_doc = duck_figures(json.loads(outs["duckdb"]))
+    med = {k: statistics.median(v) for k, v in times.items()}
+    res = {
+        "file": path.name,
+        "mb": path.stat().st_size / 1e6,
+        "rows": scan_doc["rows_read"],
+        "lines": scan_doc["lines"],
+        "time": med,
+        "peak": {k: max(v) for k, v in peaks.items()},
+        "scan_equals_duckdb": all(scan_doc[k] == duck_doc[k] for k in FIGURES),
+    }
+    if oracle:
+        res["scan_equals_oracle"] = all(scan_doc[k] == oracle[k] for k in FIGURES)
+        res["duckdb_equals_oracle"] = all(duck_doc[k] == oracle[k] for k in FIGURES)
+    return res
+
+
+def report(res: dict, money: str, repeat: int) -> str:
+    """A few lines for people, and the README table row."""
+    t, m = res["time"], res["peak"]
+    checks = ", ".join(f"{k}={v}" for k, v in res.items() if k.endswith(("oracle", "duckdb")))
+    return "\n".join(
+        [
+            f"{res['file']}: {res['mb']:.0f} MB, {res['rows']:,} rows, {res['lines']:,} lines, "
+            f"money {money}, median of {repeat}",
+            f"  scan --json      {t['scan']:6.2f} s  peak {m['scan']:5.2f} GB",
+            f"  DuckDB SQL       {t['duckdb']:6.2f} s  peak {m['duckdb']:5.2f} GB",
+            f"  polars streaming {t['stream']:6.2f} s  peak {m['stream']:5.2f} GB"
+            " (decision columns only)",
+            f"  scan / DuckDB: time {t['scan'] / t['duckdb']:.2f}x, peak "
+            f"{m['scan'] / m['duckdb']:.2f}x;  scan / streaming read: time "
+            f"{t['scan'] / t['stream']:.2f}x",
+            f"  {checks}",
+            f"| {res['rows']:,} | {money} | {t['scan']:.2f} s / {m['scan']:.2f} GB | "
+            f"{t['duckdb']:.2f} s / {m['duckdb']:.2f} GB | {t['stream']:.2f} s / "
+            f"{m['stream']:.2f} GB | **{t['scan'] / t['duckdb']:.2f}×** | "
+            f"**{m['scan'] / m['duckdb']:.2f}×** | **{t['scan'] / t['stream']:.2f}×** |",
+        ]
+    )
+
+
 def main() -> int:
-    """Run the benchmark and print a small report."""
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--rows", type=int, default=1_000_000)
+    """Run the benchmark and print a small report per size and money style."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--rows", type=int, nargs="+", default=[1_000_000])
+    ap.add_argument("--money", choices=("plain", "dollar"), nargs="+", default=["plain", "dollar"])
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--file", type=Path, help="benchmark this export instead")
+    ap.add_argument("--file", type=Path, help="benchmark this ES-003 CSV instead")
+    ap.add_argument("--as-of", type=date.fromisoformat, default=None)
     a = ap.parse_args()
+    ok = True
     if a.file:
-        path, expected = a.file, None
-    else:
-        path, expected = ensure_export(a.rows, a.seed)
-    oracle = json.loads(expected.read_text()) if expected else None
-    as_of = oracle["as_of"] if oracle else "2026-11-22"
-    scan = [sys.executable, "-m", "itrac_tui.cli", "scan", "--json", "--as-of", as_of, str(path)]
-    bare_t, scan_t, scan_mem = [], [], []
-    doc: dict = {}
-    for _ in range(a.repeat):
-        bare_t.append(timed([sys.executable, "-c", BARE, str(path)])[0])
-        wall, mem, out = timed(scan)
-        scan_t.append(wall)
-        scan_mem.append(mem)
-        doc = json.loads(out)
-    bare, ours = statistics.median(bare_t), statistics.median(scan_t)
-    size = path.stat().st_size / 1e6
-    print(f"file: {path} ({size:.0f} MB, {doc['rows_read']:,} rows, {doc['lines']:,} lines)")
-    print(f"bare pl.read_csv(infer_schema=False): {bare:.2f} s (median of {a.repeat})")
-    print(f"itrac-tui scan --json:               {ours:.2f} s (median of {a.repeat})")
-    print(f"ratio: {ours / bare:.2f}x (target <= 2.0)   peak memory: {max(scan_mem):.2f} GB")
-    if oracle:
-        same = all(doc[k] == oracle[k] for k in ("pathways", "refundable_pool", "excluded"))
-        print(f"figures equal the generator's oracle: {same}")
-        return 0 if same else 1
-    return 0
+        res = bench_file(a.file, None, a.repeat, a.as_of or date(2026, 11, 22))
+        print(report(res, "as in the file", a.repeat))
+        return 0 if res["scan_equals_duckdb"] else 1
+    for rows in a.rows:
+        plain, expected = ensure_export(rows, a.seed)
+        oracle = json.loads(expected.read_text())
+        as_of = a.as_of or date.fromisoformat(oracle["as_of"])
+        for money in a.money:
+            path = plain
+            if money == "dollar":
+                from itrac_tui.core.load import inspect_file
+                from itrac_tui.core.rules import load_rules
+
+                m = inspect_file(plain, load_rules(user=False)).mapping
+                headers = [m[f] for f in ("entered_value", "duty") if f in m]
+                headers += ["Line MPF Amount", "Line HMF Amount"]
+                path = ensure_dollar(plain, headers)
+            res = bench_file(path, oracle, a.repeat, as_of)
+            print(report(res, money, a.repeat), flush=True)
+            ok = ok and all(v for k, v in res.items() if k.endswith(("oracle", "duckdb")))
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
