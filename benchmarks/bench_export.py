@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from itrac_tui.core.export import (
+from itrac_tui.core.filing import (
     lines_for_csv,
     write_cape_declaration,
     write_lines_csv,

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from itrac_tui.core.reconcile import read_ap, reconcile
+from itrac_tui.core.ap import read_ap
+from itrac_tui.core.reconcile import reconcile
 
 
 def entry_numbers(seq: pl.Expr) -> pl.Expr:

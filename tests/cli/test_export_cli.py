@@ -17,7 +17,7 @@ from itrac_tui import config
 from itrac_tui.cli import main
 from itrac_tui.core import views
 from itrac_tui.core.classify import classify
-from itrac_tui.core.export import write_lines_csv
+from itrac_tui.core.filing import write_lines_csv
 from itrac_tui.core.load import load_export
 from itrac_tui.core.rules import load_rules
 from itrac_tui.tui.screens.main import text_columns as tui_text_columns

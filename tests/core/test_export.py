@@ -14,18 +14,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
-from itrac_tui.core import export
+from itrac_tui.core import csvfile, filing
+from itrac_tui.core.csvfile import ExportError, OutputExists, write_csv
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.export import (
+from itrac_tui.core.filing import (
     CAPE_HEADER,
     CapeResult,
-    ExportError,
-    OutputExists,
     cape_file_names,
     lines_for_csv,
     protest_worklist,
     write_cape_declaration,
-    write_csv,
     write_lines_csv,
     write_protest_worklist,
     write_rejected,
@@ -247,7 +245,7 @@ def test_file_is_utf8_with_header(tmp_path: Path) -> None:
 @given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), min_size=1))
 def test_money_is_exact_for_any_cents(values: list[int]) -> None:
     frame = pl.DataFrame({"c": pl.Series(values, dtype=pl.Int64)})
-    text = frame.select(export.money_expr(pl.col("c")).alias("m")).write_csv()
+    text = frame.select(csvfile.money_expr(pl.col("c")).alias("m")).write_csv()
     assert text.splitlines()[1:] == [format_cents(v) for v in values]
 
 
@@ -292,13 +290,13 @@ def test_neutralised_cells_never_start_a_formula(cells: list[str | None]) -> Non
     cells = [*cells, "-1\n", "+2.5", "=1"]
     frame = pl.DataFrame({"t": pl.Series(cells, dtype=pl.String)})
     before = frame.clone()
-    out = export.csv_ready(frame)["t"].to_list()
+    out = csvfile.csv_ready(frame)["t"].to_list()
     assert_frame_equal(frame, before)  # the caller's frame is not changed
     for original, cell in zip(cells, out, strict=True):
         if original is None:
             assert cell is None
             continue
-        risky = original[:1] in export.FORMULA_TRIGGERS and not export._is_plain_number(original)
+        risky = original[:1] in csvfile.FORMULA_TRIGGERS and not csvfile._is_plain_number(original)
         assert cell == ("'" + original if risky else original)
 
 
@@ -384,7 +382,7 @@ def test_failure_at_rename_cleans_the_temp_file(
     def boom(src: object, dst: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(export.os, "replace", boom)
+    monkeypatch.setattr(csvfile.os, "replace", boom)
     path = tmp_path / "x.csv"
     path.write_text("old", encoding="utf-8")
     with pytest.raises(ExportError, match="permission denied"):
@@ -631,6 +629,6 @@ def test_write_rejected_neutralises_raw_text(tmp_path: Path) -> None:
 
 
 def test_computed_columns_cover_the_contract() -> None:
-    sources = {s for _, s, _ in export.COMPUTED_CSV_COLUMNS}
+    sources = {s for _, s, _ in filing.COMPUTED_CSV_COLUMNS}
     wanted = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS)
     assert wanted - sources == {"line_id", "has_ieepa", "has_stacking"}

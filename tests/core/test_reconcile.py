@@ -12,20 +12,22 @@ from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from itrac_tui.core import normalise
+from itrac_tui.core.ap import (
+    ap_headers,
+    detect_ap_columns,
+    load_ap_mapping,
+    parse_money_column,
+    read_ap,
+    save_ap_mapping,
+)
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.reconcile import (
     STATUSES,
-    ap_headers,
-    detect_ap_columns,
     entry_detail,
     filter_entries,
     itrac_rollup,
-    load_ap_mapping,
-    parse_money_column,
     parse_tolerance,
-    read_ap,
     reconcile,
-    save_ap_mapping,
     write_reconciliation_csv,
 )
 

@@ -12,17 +12,18 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Select, Static
 
-from itrac_tui.core.reconcile import STATUSES, read_ap, reconcile
+from itrac_tui.core.ap import read_ap
+from itrac_tui.core.reconcile import STATUSES, reconcile
 from itrac_tui.tui.screens.dialogs import ConfirmDialog, TextDialog
-from itrac_tui.tui.screens.reconcile import (
+from itrac_tui.tui.screens.reconcile import ReconcileScreen
+from itrac_tui.tui.screens.reconcile.dialogs import (
     APMappingDialog,
     APPathDialog,
     EntryDetailScreen,
-    EntryGrid,
     PathSuggester,
-    ReconcileScreen,
     StatusDialog,
 )
+from itrac_tui.tui.screens.reconcile.grid import EntryGrid
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reconcile"
 
@@ -317,7 +318,7 @@ async def test_path_suggester(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("status", STATUSES)
 def test_every_status_has_labels(status: str) -> None:
-    from itrac_tui.tui.screens.reconcile import STATUS_SHORT
+    from itrac_tui.tui.screens.reconcile.grid import STATUS_SHORT
 
     assert STATUS_SHORT[status]
 
@@ -342,7 +343,7 @@ def test_default_ap_path_only_for_the_bundled_sample() -> None:
     from types import SimpleNamespace
 
     from itrac_tui.resources import data_dir, sample_export_paths
-    from itrac_tui.tui.screens.reconcile import default_ap_path
+    from itrac_tui.tui.screens.reconcile.screen import default_ap_path
 
     sample = SimpleNamespace(files=tuple(str(p) for p in sample_export_paths()))
     assert default_ap_path(sample) == data_dir("sample_exports") / "ap_sample.csv"
@@ -353,7 +354,7 @@ def test_default_ap_path_only_for_the_bundled_sample() -> None:
 async def test_open_another_ap_file_and_save_a_mapping() -> None:
     from textual.widgets import Checkbox
 
-    from itrac_tui.core.reconcile import load_ap_mapping
+    from itrac_tui.core.ap import load_ap_mapping
 
     app = RecApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -386,7 +387,7 @@ async def test_open_another_ap_file_and_save_a_mapping() -> None:
 
 
 async def test_rejected_rows_are_shown_with_reasons() -> None:
-    from itrac_tui.tui.screens.reconcile import RejectedAPScreen
+    from itrac_tui.tui.screens.reconcile.dialogs import RejectedAPScreen
 
     app = RecApp(DATA / "ap_garbage.csv")
     async with app.run_test(size=(80, 24)) as pilot:

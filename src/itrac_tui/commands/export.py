@@ -15,8 +15,7 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.commands import common
-from itrac_tui.core import export as core_export
-from itrac_tui.core import views
+from itrac_tui.core import csvfile, filing, views
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import PATHWAYS
 from itrac_tui.core.money import format_dollars
@@ -221,16 +220,16 @@ def _preflight(args: argparse.Namespace) -> None:
     if len(set(resolved)) != len(resolved):
         raise InputError("two outputs name the same file")
     for target in targets:
-        core_export.check_target(target, force=args.force)
+        csvfile.check_target(target, force=args.force)
     cape = args.cape_declaration
     if cape is not None:
         if cape.exists() and not cape.is_dir():
             raise InputError(f"cannot write to {cape}: it is not a folder")
-        existing = core_export.existing_cape_files(cape)
+        existing = filing.existing_cape_files(cape)
         if existing and not args.force:
-            raise core_export.OutputExists(f"{existing[0]} already exists")
+            raise csvfile.OutputExists(f"{existing[0]} already exists")
         if any(
-            p.resolve().parent == cape.resolve() and core_export.is_cape_file_name(p.name)
+            p.resolve().parent == cape.resolve() and filing.is_cape_file_name(p.name)
             for p in targets
         ):
             raise InputError("an output file would be overwritten by the CAPE declaration")
@@ -253,10 +252,10 @@ def _write(
     if columns is None and spec.columns:
         columns = views.export_columns(list(spec.columns), view)
     if args.output is not None:
-        rows = core_export.write_lines_csv(view, args.output, columns=columns, force=args.force)
+        rows = filing.write_lines_csv(view, args.output, columns=columns, force=args.force)
         out.append(f"lines: {_plural(rows, 'row')} written to {args.output}")
     if args.cape_declaration is not None:
-        cape = core_export.write_cape_declaration(view, args.cape_declaration, force=args.force)
+        cape = filing.write_cape_declaration(view, args.cape_declaration, force=args.force)
         if cape.entries == 0:
             out.append(
                 "CAPE declaration: no entry has a cape_phase1 line in this view; no file written"
@@ -271,13 +270,13 @@ def _write(
         if cape.removed:
             out.append(f"CAPE declaration: removed {_plural(len(cape.removed), 'older file')}")
     if args.protest_worklist is not None:
-        rows = core_export.write_protest_worklist(view, args.protest_worklist, force=args.force)
+        rows = filing.write_protest_worklist(view, args.protest_worklist, force=args.force)
         out.append(
             f"protest worklist: {_plural(rows, 'entry', 'entries')} written to "
             f"{args.protest_worklist}"
         )
     if args.rejected is not None:
-        rows = core_export.write_rejected(loaded.export.rejected, args.rejected, force=args.force)
+        rows = filing.write_rejected(loaded.export.rejected, args.rejected, force=args.force)
         out.append(f"rejected rows: {_plural(rows, 'row')} written to {args.rejected}")
 
 
@@ -301,7 +300,7 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         for line in written:  # what was written before the failure
             print(line)
-        hint = " (use --force to replace it)" if isinstance(exc, core_export.OutputExists) else ""
+        hint = " (use --force to replace it)" if isinstance(exc, csvfile.OutputExists) else ""
         return common.fail(f"{exc}{hint}")
     for line in written:
         print(line)

@@ -9,20 +9,18 @@ from pathlib import Path
 
 import polars as pl
 
+from itrac_tui.core.ap import APData, read_ap, save_ap_mapping
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.reconcile import (
     MEASURE_LABELS,
     MEASURES,
     STATUS_LABELS,
     STATUSES,
-    APData,
     Reconciliation,
     filter_entries,
     format_cents_grouped,
     parse_tolerance,
-    read_ap,
     reconcile,
-    save_ap_mapping,
     write_reconciliation_csv,
 )
 

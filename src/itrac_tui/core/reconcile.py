@@ -1,9 +1,7 @@
-"""Reconciling ITRAC with accounts payable: read the AP file, roll ITRAC up by entry, compare."""
+"""Reconciling ITRAC with accounts payable: roll ITRAC up by entry, compare with the AP rows."""
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -12,10 +10,9 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui.core.ap import APData
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.money import format_cents, format_dollars, parse_cents
-from itrac_tui.core.normalise import clean, entry_number, entry_scientific, with_money
-from itrac_tui.core.read import first_line, is_xlsx
 
 MEASURES: tuple[str, ...] = ("total_duty", "ieepa_duty")
 MEASURE_LABELS: dict[str, str] = {"total_duty": "Total duty", "ieepa_duty": "IEEPA duty"}
@@ -27,100 +24,10 @@ STATUS_LABELS: dict[str, str] = {
     "missing_in_itrac": "Missing in ITRAC",
 }
 
-# AP fields -> header aliases, most specific first; matched case- and punctuation-insensitively.
-AP_FIELDS: tuple[str, ...] = ("entry_number", "amount", "ieepa_amount", "document")
-AP_REQUIRED: tuple[str, ...] = ("entry_number", "amount")
-AP_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "entry_number": (
-        "Entry Number",
-        "Entry No",
-        "Entry #",
-        "Entry Num",
-        "Entry Summary Number",
-        "Entry Summary #",
-        "Customs Entry",
-        "Customs Entry Number",
-        "Customs Entry No",
-        "CBP Entry Number",
-        "CBP Entry",
-        "Entry",
-    ),
-    "amount": (
-        "Duty Paid",
-        "Duty Amount",
-        "Total Duty",
-        "Total Duty Paid",
-        "Customs Duty",
-        "Duty",
-        "Amount Paid",
-        "Invoice Amount",
-        "Net Amount",
-        "Amount",
-        "Amount USD",
-    ),
-    "ieepa_amount": (
-        "IEEPA Duty",
-        "IEEPA Duty Paid",
-        "IEEPA Amount",
-        "IEEPA",
-        "Duty Component IEEPA",
-    ),
-    "document": (
-        "Document Number",
-        "Document No",
-        "Document #",
-        "Document",
-        "Invoice Number",
-        "Invoice No",
-        "Invoice #",
-        "Invoice",
-        "Voucher Number",
-        "Voucher No",
-        "Voucher",
-        "Bill Number",
-        "Bill No",
-        "Reference",
-        "Doc No",
-        "Doc Number",
-    ),
-}
-
-ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252")
-DELIMITERS: tuple[str, ...] = (",", "\t", "|", ";")  # as core.read.sniff
-HEADER_SEARCH_ROWS = 20
-COMPUTED_AP_COLUMNS: tuple[str, ...] = (
-    "source_row",
-    "entry_number",
-    "amount_cents",
-    "ieepa_cents",
-    "document",
-    "duplicate_document",
-)
-
-
-def _header_key(text: str) -> str:
-    """Case- and punctuation-insensitive key of a header ('Entry #' == 'entry no.' -> no)."""
-    t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
-    return re.sub(r"[^a-z0-9]", "", t)
-
 
 def format_cents_grouped(cents: int | None) -> str:
     """Cents with thousands separators for tables: 123456789 -> '1,234,567.89'; None -> '—'."""
     return "—" if cents is None else format_dollars(cents).replace("$", "", 1)
-
-
-# --- money ----------------------------------------------------------------------------------------
-
-
-def _is_blank(expr: pl.Expr) -> pl.Expr:
-    return clean(expr).is_null()
-
-
-def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """(cents, invalid) of a String series of money text: cents null for blank or not money,
-    invalid True where non-blank text is not money (the ITRAC reader's parser)."""
-    frame = with_money(pl.DataFrame({"v": values.cast(pl.String)}), "v", "cents", "invalid")
-    return frame.get_column("cents"), frame.get_column("invalid")
 
 
 def parse_tolerance(text: str) -> int:
@@ -136,328 +43,6 @@ def parse_tolerance(text: str) -> int:
     if cents < 0:
         raise ValueError("a tolerance cannot be negative")
     return cents
-
-
-# --- AP mapping ---------------------------------------------------------------------------------
-
-
-def ap_mapping_path() -> Path:
-    """Where the saved AP column mapping lives."""
-    from itrac_tui.config import config_dir
-
-    return config_dir() / "ap_mapping.toml"
-
-
-def load_ap_mapping(path: Path | None = None) -> dict[str, str]:
-    """The saved AP mapping (field -> header); empty when none was saved."""
-    from itrac_tui.config import read_toml
-
-    data = read_toml(path or ap_mapping_path()).get("ap", {})
-    return {k: str(v) for k, v in data.items() if k in AP_FIELDS and str(v)}
-
-
-def save_ap_mapping(mapping: dict[str, str], path: Path | None = None) -> None:
-    """Save an AP mapping (field -> header) for next time."""
-    from itrac_tui.config import write_toml
-
-    clean = {k: v for k, v in mapping.items() if k in AP_FIELDS and v}
-    write_toml(path or ap_mapping_path(), {"ap": clean})
-
-
-def detect_ap_columns(
-    headers: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
-) -> dict[str, str]:
-    """Map AP fields to headers by alias (first alias found wins); unmatched fields are absent."""
-    headers = [h for h in headers if h is not None]
-    by_key: dict[str, str] = {}
-    for h in headers:
-        by_key.setdefault(_header_key(h), h)
-    found: dict[str, str] = {}
-    used: set[str] = set()
-    for fld, names in (aliases or AP_HEADER_ALIASES).items():
-        for name in names:
-            h = by_key.get(_header_key(name))
-            if h is not None and h not in used:
-                found[fld] = h
-                used.add(h)
-                break
-    return found
-
-
-# --- reading ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class APData:
-    """AP rows read and normalised, the rows rejected, and the mapping that was used."""
-
-    rows: pl.DataFrame  # COMPUTED_AP_COLUMNS + raw columns of the file
-    rejected: pl.DataFrame  # source_file, source_row, column, value, reason, raw (as ITRAC's)
-    mapping: dict[str, str]  # field -> header as found
-    duplicate_documents: int  # document numbers on more than one AP row
-    file: str
-    headers: tuple[str, ...] = ()
-    rows_read: int = 0
-
-    @property
-    def has_ieepa(self) -> bool:
-        """True when the file splits IEEPA duty out in its own column."""
-        return "ieepa_amount" in self.mapping
-
-
-def _decode(path: Path, data: bytes) -> str:
-    for enc in ENCODINGS:
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(
-        f"{path.name}: cannot decode the file (tried utf-8, cp1252)"
-    )  # pragma: no cover
-
-
-def _sniff_delimiter(lines: list[str]) -> str:
-    best, best_n = ",", 0
-    for d in DELIMITERS:
-        # fields over every sampled line: a decimal comma in one cell cannot outvote the header
-        n = sum(len(next(csv.reader([ln], delimiter=d), [])) for ln in lines)
-        if n > best_n:
-            best, best_n = d, n
-    return best
-
-
-def _find_header(
-    candidates: list[list[str]], mapping: dict[str, str]
-) -> tuple[int, dict[str, str]]:
-    """Index of the header row among the first rows, and the detected field mapping."""
-    first_detected: tuple[int, dict[str, str]] | None = None
-    for i, row in enumerate(candidates):
-        cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
-        if not cells:
-            continue
-        detected = detect_ap_columns(cells)
-        keys = {_header_key(c): c for c in cells}
-        for fld, header in mapping.items():
-            h = keys.get(_header_key(header))
-            if h is not None:
-                detected[fld] = h
-        if all(f in detected for f in AP_REQUIRED):
-            return i, detected
-        if first_detected is None:
-            first_detected = (i, detected)
-    return first_detected or (0, {})
-
-
-def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
-    text = _decode(path, path.read_bytes())
-    head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
-    if not any(ln.strip() for ln in head_lines):
-        raise InputError(f"{path.name}: the AP file is empty")
-    delim = _sniff_delimiter(head_lines)
-    candidates = list(csv.reader(head_lines, delimiter=delim))
-    header_idx, detected = _find_header(candidates, mapping)
-    try:
-        df = pl.read_csv(
-            io.StringIO(text),
-            separator=delim,
-            skip_rows=header_idx,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-        )
-    except Exception as exc:  # polars raises several error types for broken CSV
-        raise InputError(f"{path.name}: cannot read as CSV ({first_line(exc)})") from None
-    return df, header_idx + 2, detected
-
-
-def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
-    try:
-        grid = pl.read_excel(
-            path,
-            engine="calamine",
-            has_header=False,
-            drop_empty_rows=False,  # keep row numbers true to the sheet
-            read_options={"dtypes": "string"},
-        )
-    except Exception as exc:
-        raise InputError(f"{path.name}: cannot read as XLSX ({first_line(exc)})") from None
-    if grid.height == 0:
-        raise InputError(f"{path.name}: the AP file is empty")
-    candidates = [list(r) for r in grid.head(HEADER_SEARCH_ROWS).iter_rows()]
-    header_idx, detected = _find_header(candidates, mapping)
-    names: list[str] = []
-    seen: set[str] = set()
-    for i, cell in enumerate(candidates[header_idx]):
-        name = str(cell).strip() if cell is not None and str(cell).strip() else f"column_{i + 1}"
-        while name in seen:
-            name = f"{name}_"
-        seen.add(name)
-        names.append(name)
-    df = grid.slice(header_idx + 1)
-    df.columns = names
-    return df, header_idx + 2, detected
-
-
-def _missing_columns_error(path: Path, headers: list[str], missing: list[str]) -> InputError:
-    what = " and ".join("entry-number" if m == "entry_number" else m for m in missing)
-    shown = ", ".join(repr(h) for h in headers[:12]) + (" …" if len(headers) > 12 else "")
-    return InputError(
-        f"{path.name}: no {what} column found in the AP file (headers seen: {shown or 'none'}); "
-        f"map one with --ap-entry/--ap-amount or in the reconcile screen"
-    )
-
-
-def read_ap(path: Path, *, mapping: dict[str, str] | None = None, use_saved: bool = True) -> APData:
-    """Read an AP file (CSV or XLSX): normalise entry numbers and amounts, reject unusable rows.
-
-    The mapping (field -> header; "" = do not use an optional field) wins over the saved AP
-    mapping, which wins over detection; a saved header that is not in this file is ignored."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: AP file not found")
-    explicit = {k: v for k, v in (mapping or {}).items() if v}
-    switched_off = {k for k, v in (mapping or {}).items() if v == "" and k not in AP_REQUIRED}
-    unknown = sorted(set(mapping or {}) - set(AP_FIELDS))
-    if unknown:
-        raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
-    combined = {**(load_ap_mapping() if use_saved else {}), **explicit}
-    if is_xlsx(path):
-        raw, first_row, detected = _read_xlsx_raw(path, combined)
-    else:
-        raw, first_row, detected = _read_csv_raw(path, combined)
-    headers = list(raw.columns)
-    for fld, header in explicit.items():
-        if detected.get(fld) != header and _header_key(detected.get(fld, "")) != _header_key(
-            header
-        ):
-            shown = ", ".join(repr(h) for h in headers[:12])
-            raise InputError(
-                f"{path.name}: mapped {fld} column {header!r} is not in the AP file "
-                f"(headers seen: {shown})"
-            )
-    for fld in switched_off:  # mapped to "": do not use that field even if detected
-        detected.pop(fld, None)
-    missing = [f for f in AP_REQUIRED if f not in detected]
-    if missing:
-        raise _missing_columns_error(path, headers, missing)
-    return _normalise_ap(raw, first_row, detected, path.name)
-
-
-def ap_headers(path: Path) -> list[str]:
-    """Headers of an AP file (its detected header row) for picking columns; [] if unreadable."""
-    path = Path(path)
-    try:
-        if is_xlsx(path):
-            raw, _, _ = _read_xlsx_raw(path, {})
-        else:
-            raw, _, _ = _read_csv_raw(path, {})
-    except (InputError, OSError):
-        return []
-    return list(raw.columns)
-
-
-def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file: str) -> APData:
-    raw = raw.select(pl.all().cast(pl.String))
-    headers = list(raw.columns)
-    # Raw columns keep their header unless it collides with a computed column: renamed first,
-    # so computing `entry_number`, `document`, ... never overwrites a column of the file.
-    rename = {c: f"{c} (AP)" for c in headers if c in COMPUTED_AP_COLUMNS}
-    raw = raw.rename(rename)
-    raw_cols = list(raw.columns)
-
-    def col(field: str) -> str | None:
-        header = used.get(field)
-        return rename.get(header, header) if header else None
-
-    e_col, a_col = col("entry_number") or "", col("amount") or ""
-    i_col, d_col = col("ieepa_amount"), col("document")
-    raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
-    amount, amount_bad = parse_money_column(raw[a_col])
-    if i_col:
-        ieepa, ieepa_bad = parse_money_column(raw[i_col])
-    else:
-        ieepa = pl.Series("cents", [None] * raw.height, dtype=pl.Int64)
-        ieepa_bad = pl.Series("invalid", [False] * raw.height, dtype=pl.Boolean)
-    e_raw = pl.col(e_col)
-    entry_problem = (
-        pl.when(_is_blank(e_raw))
-        .then(pl.lit("blank entry number"))
-        .when(pl.col("entry_number").is_null() & entry_scientific(e_raw))
-        .then(
-            pl.lit("entry number in scientific notation (spreadsheet damage; cannot be recovered)")
-        )
-        .when(pl.col("entry_number").is_null())
-        .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C, dashes optional)"))
-    )
-    amount_problem = (
-        pl.when(_is_blank(pl.col(a_col)))
-        .then(pl.lit("blank amount"))
-        .when(pl.col("_abad"))
-        .then(pl.lit("not money"))
-    )
-    df = (
-        raw.with_columns(
-            amount_cents=amount,
-            ieepa_cents=ieepa,
-            _abad=amount_bad,
-            _xbad=ieepa_bad,
-        )
-        .with_row_index("_i")
-        .with_columns(
-            source_row=(pl.col("_i").cast(pl.Int64) + first_row),
-            entry_number=entry_number(e_raw),
-            document=clean(pl.col(d_col)) if d_col else pl.lit(None, pl.String),
-            _raw=raw_text,
-        )
-        .with_columns(
-            _e=entry_problem,
-            _a=amount_problem,
-            _x=pl.when(pl.col("_xbad")).then(pl.lit("not money")),
-        )
-    )
-    # Entirely blank rows (trailing separators, spacer rows) are not records.
-    df = df.filter(~pl.all_horizontal([_is_blank(pl.col(c)) for c in raw_cols]))
-    problem_col = (
-        pl.when(pl.col("_e").is_not_null())
-        .then(pl.lit(used["entry_number"]))
-        .when(pl.col("_a").is_not_null())
-        .then(pl.lit(used["amount"]))
-        .otherwise(pl.lit(used.get("ieepa_amount") or used["amount"]))
-    )
-    problem_value = (
-        pl.when(pl.col("_e").is_not_null())
-        .then(pl.col(e_col))
-        .when(pl.col("_a").is_not_null())
-        .then(pl.col(a_col))
-        .otherwise(pl.col(i_col or a_col))
-    )
-    bad = pl.col("_e").is_not_null() | pl.col("_a").is_not_null() | pl.col("_x").is_not_null()
-    rejected = df.filter(bad).select(
-        source_file=pl.lit(file),
-        source_row="source_row",
-        column=problem_col,
-        value=problem_value.fill_null(""),
-        reason=pl.coalesce("_e", "_a", "_x"),
-        raw="_raw",
-    )
-    good = df.filter(~bad)
-    # A document (invoice) number on more than one accepted row: posted twice, or keyed twice.
-    dup_key = ["document"]
-    good = good.with_columns(
-        duplicate_document=(
-            pl.col("document").is_not_null() & (pl.len().over(dup_key) > 1)
-        ).fill_null(False)
-    )
-    dups = good.filter(pl.col("duplicate_document")).select(dup_key).unique().height if d_col else 0
-    rows = good.select(*COMPUTED_AP_COLUMNS, *raw_cols)
-    return APData(
-        rows=rows,
-        rejected=rejected,
-        mapping=dict(used),
-        duplicate_documents=dups,
-        file=file,
-        headers=tuple(headers),
-        rows_read=df.height,
-    )
 
 
 # --- comparing ----------------------------------------------------------------------------------
@@ -667,7 +252,7 @@ def entry_detail(lines: pl.DataFrame, ap: APData, entry: str) -> tuple[pl.DataFr
 
 def reconciliation_table(entries: pl.DataFrame, measure: str = "total_duty") -> pl.DataFrame:
     """Entries as the CSV the user saves: readable headers, money as exact 2-decimal numbers."""
-    from itrac_tui.core.export import money_expr
+    from itrac_tui.core.csvfile import money_expr
 
     label = MEASURE_LABELS.get(measure, measure)
     return entries.select(
@@ -685,37 +270,27 @@ def reconciliation_table(entries: pl.DataFrame, measure: str = "total_duty") -> 
 def write_reconciliation_csv(
     entries: pl.DataFrame, path: Path, *, measure: str = "total_duty", overwrite: bool = False
 ) -> int:
-    """Write entries as CSV (core.export: atomic, injection-safe, never replaces a file unless
+    """Write entries as CSV (core.csvfile: atomic, injection-safe, never replaces a file unless
     `overwrite`); returns the entries written; raises InputError when it cannot write."""
-    from itrac_tui.core.export import write_csv
+    from itrac_tui.core.csvfile import write_csv
 
     return write_csv(reconciliation_table(entries, measure), Path(path), force=overwrite)
 
 
 __all__ = [
-    "AP_FIELDS",
-    "AP_HEADER_ALIASES",
     "ENTRY_COLUMNS",
     "MEASURES",
     "MEASURE_LABELS",
     "STATUSES",
     "STATUS_LABELS",
-    "APData",
     "Reconciliation",
     "StatusTotal",
-    "ap_headers",
-    "ap_mapping_path",
-    "detect_ap_columns",
     "entry_detail",
     "filter_entries",
     "format_cents_grouped",
     "itrac_rollup",
-    "load_ap_mapping",
-    "parse_money_column",
     "parse_tolerance",
-    "read_ap",
     "reconcile",
     "reconciliation_table",
-    "save_ap_mapping",
     "write_reconciliation_csv",
 ]

@@ -263,7 +263,8 @@ class ItracApp(App[int]):
 
     @work(thread=True, group="write")
     def _write(self, kind: str, path: Path, force: bool, kwargs: dict[str, Any]) -> None:
-        from itrac_tui.core import export as out
+        from itrac_tui.core import filing as out
+        from itrac_tui.core.csvfile import OutputExists
 
         try:
             view = rows_of(self.lines, kwargs.get("ids")) if self.lines is not None else None
@@ -287,7 +288,7 @@ class ItracApp(App[int]):
             elif kind == "rejected":
                 n = out.write_rejected(self.export.rejected, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
-        except out.OutputExists as exc:
+        except OutputExists as exc:
             self.post_message(SaveFailed(kind, path, first_line(exc), exists=True))
         except OSError as exc:
             self.post_message(SaveFailed(kind, path, f"{exc.strerror or exc}: {path}"))

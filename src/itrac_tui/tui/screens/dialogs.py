@@ -137,7 +137,7 @@ def ask_save_path(
 
     For a folder (the CAPE declaration) only the numbered declaration files in it are replaced,
     so only those need asking about."""
-    from itrac_tui.core.export import existing_cape_files
+    from itrac_tui.core.filing import existing_cape_files
 
     def got(value: str | None) -> None:
         if not value:
