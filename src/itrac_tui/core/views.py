@@ -49,6 +49,17 @@ COMPUTED_EXPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
+# Computed columns the rules v2 classify adds (and the TUI's own deadline); never context columns.
+DERIVED_COLUMNS: tuple[str, ...] = (
+    "reason",
+    "phase1_until",
+    "protest_deadline",
+    "cit_deadline",
+    "days_left",
+    "deadline",
+)
+
+
 def export_columns(visible: list[str], lines: pl.DataFrame) -> list[str]:
     """Columns a view's CSV gets (ctrl+s, `export --view`): the visible ones, then the
     computed ones not already shown."""
@@ -58,7 +69,7 @@ def export_columns(visible: list[str], lines: pl.DataFrame) -> list[str]:
 
 def context_columns(lines: pl.DataFrame) -> list[str]:
     """The file's own columns on a lines frame (not computed, not internal `__` helpers)."""
-    known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS)
+    known = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS) | set(DERIVED_COLUMNS)
     return [c for c in lines.columns if c not in known and not c.startswith("__")]
 
 
@@ -83,6 +94,12 @@ class ViewSpec:
     liquidated_from: date | None = None
     liquidated_to: date | None = None
     search: str = ""
+    reasons: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()  # canonical entry numbers (a pasted list)
+    groups: tuple[tuple[str, str], ...] = ()  # (breakdown dimension, group key), all must hold
+    deadline_from: date | None = None  # the line's own deadline (core.calendar)
+    deadline_to: date | None = None
+    due_within: int | None = None  # days_left between 0 and this
     sort: tuple[tuple[str, bool], ...] = ()  # (column, descending)
     columns: tuple[str, ...] = ()  # visible columns; empty = the default set
 
@@ -97,6 +114,12 @@ class ViewSpec:
             or self.liquidated_from
             or self.liquidated_to
             or self.search
+            or self.reasons
+            or self.entries
+            or self.groups
+            or self.deadline_from
+            or self.deadline_to
+            or self.due_within is not None
         )
 
     def cleared(self) -> ViewSpec:
@@ -111,8 +134,8 @@ class ViewSpec:
                 continue
             if isinstance(value, date):
                 value = value.isoformat()
-            elif key == "sort":
-                value = [[col, bool(desc)] for col, desc in value]
+            elif key in ("sort", "groups"):
+                value = [list(pair) for pair in value]
             elif isinstance(value, tuple):
                 value = list(value)
             out[key] = value
@@ -122,12 +145,16 @@ class ViewSpec:
     def from_dict(cls, data: dict[str, Any]) -> ViewSpec:
         """Build from a dict as written by to_dict (unknown keys ignored)."""
         kwargs: dict[str, Any] = {}
-        for key in ("countries", "ch99", "statuses", "pathways", "columns"):
+        for key in ("countries", "ch99", "statuses", "pathways", "columns", "reasons", "entries"):
             if key in data:
                 kwargs[key] = tuple(str(v) for v in data[key])
         if "warnings_only" in data:
             kwargs["warnings_only"] = bool(data["warnings_only"])
-        for key in ("liquidated_from", "liquidated_to"):
+        if "groups" in data:
+            kwargs["groups"] = tuple((str(d), str(k)) for d, k in data["groups"])
+        if data.get("due_within") is not None:
+            kwargs["due_within"] = int(data["due_within"])
+        for key in ("liquidated_from", "liquidated_to", "deadline_from", "deadline_to"):
             if data.get(key):
                 value = data[key]
                 kwargs[key] = value if isinstance(value, date) else date.fromisoformat(str(value))
@@ -187,8 +214,34 @@ def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
     return pl.any_horizontal(hay).fill_null(False)
 
 
-def filter_expr(spec: ViewSpec, text_columns: list[str] | None = None) -> pl.Expr:
-    """One boolean expression for every filter of the view."""
+def parse_entries(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Entry numbers from pasted text (any separators, with or without dashes): the canonical
+    ones (first-seen order, no duplicates) and the tokens that are not entry numbers."""
+    from itrac_tui.core.normalise import entry_number
+
+    tokens = [t for t in re.split(r"[\s,;|]+", text) if t]
+    if not tokens:
+        return (), ()
+    canon = pl.Series("t", tokens, pl.String).to_frame().select(entry_number(pl.col("t")))
+    good: dict[str, None] = {}
+    bad: list[str] = []
+    for token, value in zip(tokens, canon.to_series().to_list(), strict=True):
+        if value is None:
+            bad.append(token)
+        else:
+            good.setdefault(value, None)
+    return tuple(good), tuple(bad)
+
+
+def filter_expr(
+    spec: ViewSpec, text_columns: list[str] | None = None, schema: pl.Schema | None = None
+) -> pl.Expr:
+    """One boolean expression for every filter of the view (`schema`: the frame's, so filters on
+    columns it lacks match nothing instead of failing)."""
+    from itrac_tui.core import breakdown
+    from itrac_tui.core.calendar import own_deadline_expr
+
+    names = list(schema.names()) if schema is not None else None
     parts: list[pl.Expr] = []
     if spec.countries:
         parts.append(pl.col("country").is_in([c.upper() for c in spec.countries]))
@@ -206,17 +259,41 @@ def filter_expr(spec: ViewSpec, text_columns: list[str] | None = None) -> pl.Exp
         parts.append(pl.col("liquidation_date") <= spec.liquidated_to)
     if spec.search:
         parts.append(search_expr(spec.search, text_columns))
+    if spec.reasons:
+        if names is None or "reason" in names:
+            parts.append(pl.col("reason").is_in(list(spec.reasons)))
+        else:
+            parts.append(pl.lit(False))
+    if spec.entries:
+        parts.append(pl.col("entry_number").cast(pl.String).is_in(list(spec.entries)))
+    for dimension, key in spec.groups:
+        dim = breakdown.resolve(dimension, names) if names is not None else dimension
+        if not dim:
+            parts.append(pl.lit(False))
+            continue
+        parts.append(breakdown.group_filter(dim, key, breakdown.is_list(dim, schema)))
+    if spec.deadline_from or spec.deadline_to:
+        own = own_deadline_expr(names if names is not None else _ALL_DEADLINES)
+        if spec.deadline_from:
+            parts.append(own >= spec.deadline_from)
+        if spec.deadline_to:
+            parts.append(own <= spec.deadline_to)
+    if spec.due_within is not None:
+        parts.append(pl.col("days_left").is_between(0, spec.due_within))
     return pl.all_horizontal(parts).fill_null(False) if parts else pl.lit(True)
 
+
+_ALL_DEADLINES = ("pathway", "phase1_until", "protest_deadline", "cit_deadline")
 
 Frame = TypeVar("Frame", pl.DataFrame, pl.LazyFrame)
 
 
 def apply_view(lines: Frame, spec: ViewSpec, text_columns: list[str] | None = None) -> Frame:
     """Filter and sort classified lines (eager or lazy) by the view; file order when unsorted."""
-    out = lines.filter(filter_expr(spec, text_columns)) if spec.is_filtered() else lines
+    schema = lines.collect_schema()
+    out = lines.filter(filter_expr(spec, text_columns, schema)) if spec.is_filtered() else lines
     if spec.sort:
-        names = set(out.collect_schema().names())
+        names = set(schema.names())
         cols = [c for c, _ in spec.sort if c in names]
         desc = [d for c, d in spec.sort if c in names]
         if cols:
@@ -261,6 +338,7 @@ __all__ = [
     "export_columns",
     "filter_expr",
     "load_views",
+    "parse_entries",
     "save_view",
     "search_columns",
     "search_expr",

@@ -1,0 +1,169 @@
+"""Breakdowns (VisiData's Shift+F): lines, entries and IEEPA duty per group of a dimension."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import polars as pl
+
+BLANK = ""  # group key of lines with no value
+COLUMN_PREFIX = "column:"  # a dimension that is simply a column of the lines frame
+
+# dimension -> (label, source column, is a list column)
+DIMENSIONS: dict[str, tuple[str, str, bool]] = {
+    "origin": ("Origin", "country", False),
+    "program": ("Program", "ch99_programs", True),
+    "ch99": ("Chapter 99 code", "ch99_codes", True),
+    "status": ("Status", "liquidation_status", False),
+    "reason": ("Reason", "reason", False),
+    "pathway": ("Pathway", "pathway", False),
+    "importer": ("Importer", "", False),
+    "port": ("Port", "", False),
+    "entry_month": ("Entry month", "entry_date", False),
+    "liquidation_month": ("Liquidation month", "liquidation_date", False),
+}
+# context columns the importer / port dimensions use, best first
+_FIND: dict[str, tuple[str, ...]] = {
+    "importer": (r"^importer_number$", r"importer.*name", r"importer", r"^ior"),
+    "port": (r"port of entry", r"^port.*name", r"^port\b", r"port.*code"),
+}
+_MONTHS = {"entry_month", "liquidation_month"}
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Lines, distinct entries and IEEPA duty (cents) of a set of lines."""
+
+    lines: int
+    entries: int
+    ieepa_duty_cents: int
+
+
+def resolve(dimension: str, names: Iterable[str]) -> str:
+    """The dimension as the lines frame can answer it (importer/port become `column:<header>`);
+    "" when the frame has no column for it."""
+    cols = list(names)
+    if dimension.startswith(COLUMN_PREFIX):
+        return dimension if dimension[len(COLUMN_PREFIX) :] in cols else ""
+    if dimension in _FIND:
+        for pattern in _FIND[dimension]:
+            for c in cols:
+                if re.search(pattern, c, re.IGNORECASE) and not c.startswith("__"):
+                    return COLUMN_PREFIX + c
+        return ""
+    if dimension not in DIMENSIONS:
+        return COLUMN_PREFIX + dimension if dimension in cols else ""
+    return dimension if DIMENSIONS[dimension][1] in cols else ""
+
+
+def dimension_label(dimension: str) -> str:
+    """Display name of a (resolved) dimension."""
+    if dimension.startswith(COLUMN_PREFIX):
+        return dimension[len(COLUMN_PREFIX) :]
+    return DIMENSIONS.get(dimension, (dimension, "", False))[0]
+
+
+def is_list(dimension: str, schema: pl.Schema | None = None) -> bool:
+    """True when a line can fall in several groups (a list column: programs, codes)."""
+    if dimension in DIMENSIONS:
+        return DIMENSIONS[dimension][2]
+    if schema is not None and dimension.startswith(COLUMN_PREFIX):
+        return isinstance(schema.get(dimension[len(COLUMN_PREFIX) :]), pl.List)
+    return False
+
+
+def key_expr(dimension: str) -> pl.Expr:
+    """The group key of each line as text (list dimensions: a list of texts)."""
+    if dimension.startswith(COLUMN_PREFIX):
+        return pl.col(dimension[len(COLUMN_PREFIX) :]).cast(pl.String)
+    column = DIMENSIONS[dimension][1]
+    if dimension in _MONTHS:
+        return pl.col(column).dt.strftime("%Y-%m")
+    if DIMENSIONS[dimension][2]:
+        return pl.col(column)
+    return pl.col(column).cast(pl.String)
+
+
+def group_filter(dimension: str, key: str, list_column: bool | None = None) -> pl.Expr:
+    """Lines in group `key` of `dimension` (BLANK: the lines without a value)."""
+    listy = is_list(dimension) if list_column is None else list_column
+    expr = key_expr(dimension)
+    if listy:
+        if key == BLANK:
+            return expr.list.len() == 0
+        return expr.list.contains(pl.lit(key))
+    if key == BLANK:
+        return expr.is_null() | (expr.str.strip_chars() == "")
+    return expr == key
+
+
+def totals(lines: pl.DataFrame, entry_key: str = "entry_number") -> Totals:
+    """Lines, distinct entries and IEEPA duty of the lines (the view's figures)."""
+    if lines.height == 0:
+        return Totals(0, 0, 0)
+    row = lines.select(
+        pl.len(), pl.col(entry_key).n_unique(), pl.col("ieepa_duty_cents").sum()
+    ).row(0)
+    return Totals(int(row[0]), int(row[1]), int(row[2] or 0))
+
+
+def breakdown(lines: pl.DataFrame, dimension: str, entry_key: str = "entry_number") -> pl.DataFrame:
+    """key, lines, entries, ieepa_duty_cents and share_bp (of the lines' IEEPA duty, in basis
+    points) per group, most duty first. A line of a list dimension counts in each of its groups."""
+    dim = resolve(dimension, lines.columns)
+    schema = {
+        "key": pl.String,
+        "lines": pl.UInt32,
+        "entries": pl.UInt32,
+        "ieepa_duty_cents": pl.Int64,
+        "share_bp": pl.Int64,
+    }
+    if not dim or lines.height == 0:
+        return pl.DataFrame(schema=schema)
+    frame = lines.select(
+        key_expr(dim).alias("key"), pl.col(entry_key).alias("__entry"), pl.col("ieepa_duty_cents")
+    )
+    if is_list(dim, lines.schema):
+        frame = frame.with_columns(
+            pl.when(pl.col("key").list.len() == 0)
+            .then(pl.lit([None], pl.List(pl.String)))
+            .otherwise(pl.col("key").cast(pl.List(pl.String)))
+            .alias("key")
+        ).explode("key")
+    whole = int(lines.get_column("ieepa_duty_cents").sum() or 0)
+    grouped = frame.group_by("key").agg(
+        pl.len().alias("lines"),
+        pl.col("__entry").n_unique().alias("entries"),
+        pl.col("ieepa_duty_cents").sum().alias("ieepa_duty_cents"),
+    )
+    share = ((pl.col("ieepa_duty_cents") * 10_000 // whole) if whole else pl.lit(0, pl.Int64)).cast(
+        pl.Int64
+    )
+    return (
+        grouped.with_columns(
+            pl.col("key").fill_null(BLANK),
+            pl.col("lines").cast(pl.UInt32),
+            pl.col("entries").cast(pl.UInt32),
+            pl.col("ieepa_duty_cents").cast(pl.Int64),
+        )
+        .with_columns(share.alias("share_bp"))
+        .sort(["ieepa_duty_cents", "lines", "key"], descending=[True, True, False])
+        .select(list(schema))
+    )
+
+
+__all__ = [
+    "BLANK",
+    "COLUMN_PREFIX",
+    "DIMENSIONS",
+    "Totals",
+    "breakdown",
+    "dimension_label",
+    "group_filter",
+    "is_list",
+    "key_expr",
+    "resolve",
+    "totals",
+]
