@@ -144,10 +144,10 @@ def detect_ap_columns(
     used: set[str] = set()
     for fld, names in (aliases or AP_HEADER_ALIASES).items():
         for name in names:
-            h = by_key.get(_header_key(name))
-            if h is not None and h not in used:
-                found[fld] = h
-                used.add(h)
+            hit = by_key.get(_header_key(name))
+            if hit is not None and hit not in used:
+                found[fld] = hit
+                used.add(hit)
                 break
     return found
 

@@ -123,7 +123,7 @@ class APMappingDialog(Dialog):
             yield Static("AP columns", classes="title")
             if self.message:
                 yield Static(Text(self.message), classes="error")
-            options = [(Text(safe_text(h)), h) for h in self.headers]
+            options: list[tuple[str | Text, str]] = [(Text(safe_text(h)), h) for h in self.headers]
             for fld in AP_FIELDS:
                 with Horizontal(classes="row"):
                     yield Static(FIELD_LABELS[fld], classes="field")
@@ -178,7 +178,9 @@ class StatusDialog(Dialog):
     def choices(self) -> list[tuple[str, tuple[str, ...]]]:
         """(label, statuses) in display order."""
         diff = tuple(s for s in STATUSES if s != "matched")
-        out = [(f"{'All entries':<22}{sum(self.counts.values()):>10,}", ())]
+        out: list[tuple[str, tuple[str, ...]]] = [
+            (f"{'All entries':<22}{sum(self.counts.values()):>10,}", ())
+        ]
         out += [(f"{STATUS_LABELS[s]:<22}{self.counts[s]:>10,}", (s,)) for s in STATUSES]
         n_diff = sum(self.counts[s] for s in diff)
         out.append((f"{'Every difference':<22}{n_diff:>10,}", diff))

@@ -522,12 +522,10 @@ class ReconcileScreen(Screen):
         stamp = f"{self.as_of:%Y%m%d}" if self.as_of else "today"
         default = default_save_path(f"reconciliation-{measure}-{stamp}")
 
-        ask_save_path(
-            self,
-            f"Save {view.height:,} entries as CSV",
-            default,
-            lambda path, force: self._write(view, measure, path, force),
-        )
+        def then(path: Path, force: bool) -> None:
+            self._write(view, measure, path, force)
+
+        ask_save_path(self, f"Save {view.height:,} entries as CSV", default, then)
 
     @work(thread=True, exclusive=True, group="reconcile-save")
     def _write(self, view: pl.DataFrame, measure: str, path: Path, force: bool) -> None:
