@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from functools import cache
 
 import polars as pl
+
+from itrac_tui.core import money
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 
@@ -18,74 +20,35 @@ def clean(expr: pl.Expr) -> pl.Expr:
 
 
 # --- money -------------------------------------------------------------------------------------
-_MONEY_NOISE = ["$", ",", " ", "(", ")", "USD"]
+# One parser for every money cell: itrac_tui.core.money (vectorised, exact, overflow-safe).
+def money_cents(expr: pl.Expr, zero_words: Iterable[str] | None = None) -> pl.Expr:
+    """Money text to Int64 cents; blank or not money -> null (the parser of core.money)."""
+    return _money_expr(expr, "cents", zero_words)
 
 
-def money_cents(expr: pl.Expr) -> pl.Expr:
-    """Money text ($1,234.56, -$1.00, ($1.00), 1234.5) to Int64 cents; blank or invalid -> null.
-
-    Parsed by polars' exact decimal reader (no float); more than two decimals round to the cent.
-    """
-    s = expr.str.strip_chars()
-    paren = s.str.starts_with("(") & s.str.ends_with(")")
-    compact = s.str.replace_many(_MONEY_NOISE, [""] * len(_MONEY_NOISE))
-    # an accounting trailing minus ("5.00-") and "$-5" both mean negative
-    trailing = compact.str.ends_with("-") & ~compact.str.starts_with("-")
-    compact = pl.when(trailing).then("-" + compact.str.strip_suffix("-")).otherwise(compact)
-    # commas only as thousands groups: "10,00" (a decimal comma) is not money, never $1,000
-    body = s.str.replace_many(["$", " ", "(", ")", "USD", "-", "+"], [""] * 7)
-    grouped = ~body.str.contains(",") | body.str.contains(r"^[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?$")
-    plain = (
-        compact.str.contains(r"^[+-]?[0-9]*\.?[0-9]*$") & compact.str.contains(r"[0-9]") & grouped
-    )
-    cents = (
-        pl.when(plain)
-        .then(compact)
-        .cast(pl.Decimal(38, 2), strict=False)
-        .to_physical()
-        .cast(pl.Int64, strict=False)
-    )
-    return pl.when(paren).then(-cents.abs()).otherwise(cents)
+def money_invalid(expr: pl.Expr, zero_words: Iterable[str] | None = None) -> pl.Expr:
+    """True where a money cell holds text that is not money (N/A, #VALUE!, 1e20, (5, ...)."""
+    return _money_expr(expr, "reason", zero_words).is_not_null()
 
 
-_PLAIN_MONEY = r"^-?[0-9]+(\.[0-9]{1,2})?$"
+def money_reason(expr: pl.Expr, zero_words: Iterable[str] | None = None) -> pl.Expr:
+    """Why a money cell is not money (null when it is money or blank)."""
+    return _money_expr(expr, "reason", zero_words)
 
 
-def with_money(df: pl.DataFrame, src: str, cents: str, invalid: str) -> pl.DataFrame:
-    """Add `cents` (money_cents of `src`) and `invalid` (money_invalid) to a frame.
+def _money_expr(expr: pl.Expr, what: str, zero_words: Iterable[str] | None) -> pl.Expr:
+    """One output of the parser as an expression (a batch call of core.money, not per value);
+    frames use with_money, which adds the columns directly."""
+    dtype = pl.Int64 if what == "cents" else pl.String
 
-    Cells already written as plain decimals (1234.56) take a fast path; only the others are
-    parsed by the full rules, once per distinct value.
-    """
-    plain = pl.col(src).str.contains(_PLAIN_MONEY)
-    df = df.with_columns(
-        pl.when(plain)
-        .then(pl.col(src))
-        .cast(pl.Decimal(38, 2), strict=False)
-        .to_physical()
-        .cast(pl.Int64, strict=False)
-        .alias(cents),
-        pl.lit(False).alias(invalid),
-    )
-    odd = df.filter(~plain.fill_null(True)).select(pl.col(src).unique())
-    if odd.height == 0:
-        return df
-    slow_cents, slow_bad = f"{cents}__slow", f"{invalid}__slow"
-    # few distinct values: the one-expression parser's repeated sub-expressions cost nothing here
-    odd = odd.with_columns(
-        money_cents(pl.col(src)).alias(slow_cents), money_invalid(pl.col(src)).alias(slow_bad)
-    )
-    df = df.join(odd, on=src, how="left", maintain_order="left")
-    return df.with_columns(
-        pl.coalesce(slow_cents, cents).alias(cents),
-        pl.col(slow_bad).fill_null(False).alias(invalid),
-    ).drop(slow_cents, slow_bad)
+    def run(values: pl.Series) -> pl.Series:
+        cents, reason, _ = money.parse_money(values.cast(pl.String), zero_words)
+        return cents if what == "cents" else reason
+
+    return expr.map_batches(run, return_dtype=dtype)
 
 
-def money_invalid(expr: pl.Expr) -> pl.Expr:
-    """True where a money cell holds text that is not money (N/A, #VALUE!, ...)."""
-    s = expr.str.strip_chars()
-    return ((s.str.len_bytes() > 0) & money_cents(expr).is_null()).fill_null(False)
+with_money = money.with_money
 
 
 # --- dates -------------------------------------------------------------------------------------
