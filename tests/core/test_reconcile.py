@@ -269,7 +269,7 @@ def test_garbage_amounts_are_rejected_never_zero() -> None:
     ap = read_ap(DATA / "ap_garbage.csv")
     assert ap.rejected.select("source_file", "source_row", "column", "value", "reason").rows() == [
         ("ap_garbage.csv", 3, "Amount", "N/A", "not money"),
-        ("ap_garbage.csv", 4, "Amount", "#VALUE!", "not money"),
+        ("ap_garbage.csv", 4, "Amount", "#VALUE!", "not money: a spreadsheet error cell"),
         ("ap_garbage.csv", 5, "Amount", "", "blank amount"),
         (
             "ap_garbage.csv",

@@ -12,7 +12,8 @@ from pathlib import Path
 import polars as pl
 
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.normalise import clean, entry_number, entry_scientific, with_money
+from itrac_tui.core.money import ensure_sums_fit, parse_money
+from itrac_tui.core.normalise import clean, entry_number, entry_scientific
 from itrac_tui.core.read import first_line, is_xlsx
 
 # AP fields -> header aliases, most specific first; matched case- and punctuation-insensitively.
@@ -102,8 +103,8 @@ def _is_blank(expr: pl.Expr) -> pl.Expr:
 def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(cents, invalid) of a String series of money text: cents null for blank or not money,
     invalid True where non-blank text is not money (the ITRAC reader's parser)."""
-    frame = with_money(pl.DataFrame({"v": values.cast(pl.String)}), "v", "cents", "invalid")
-    return frame.get_column("cents"), frame.get_column("invalid")
+    cents, reason, _ = parse_money(values.cast(pl.String))
+    return cents, reason.is_not_null()
 
 
 # --- AP mapping ---------------------------------------------------------------------------------
@@ -166,6 +167,7 @@ class APData:
     file: str
     headers: tuple[str, ...] = ()
     rows_read: int = 0
+    rounded_amounts: int = 0  # amounts with more than two decimals, rounded half-even to the cent
 
     @property
     def has_ieepa(self) -> bool:
@@ -339,12 +341,13 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     e_col, a_col = col("entry_number") or "", col("amount") or ""
     i_col, d_col = col("ieepa_amount"), col("document")
     raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
-    amount, amount_bad = parse_money_column(raw[a_col])
+    amount, amount_bad, amount_rounded = parse_money(raw[a_col])
     if i_col:
-        ieepa, ieepa_bad = parse_money_column(raw[i_col])
+        ieepa, ieepa_bad, ieepa_rounded = parse_money(raw[i_col])
     else:
         ieepa = pl.Series("cents", [None] * raw.height, dtype=pl.Int64)
-        ieepa_bad = pl.Series("invalid", [False] * raw.height, dtype=pl.Boolean)
+        ieepa_bad = pl.Series("reason", [None] * raw.height, dtype=pl.String)
+        ieepa_rounded = pl.Series("rounded", [False] * raw.height, dtype=pl.Boolean)
     e_raw = pl.col(e_col)
     entry_problem = (
         pl.when(_is_blank(e_raw))
@@ -359,8 +362,8 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     amount_problem = (
         pl.when(_is_blank(pl.col(a_col)))
         .then(pl.lit("blank amount"))
-        .when(pl.col("_abad"))
-        .then(pl.lit("not money"))
+        .when(pl.col("_abad").is_not_null())
+        .then(pl.col("_abad"))
     )
     df = (
         raw.with_columns(
@@ -379,7 +382,7 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         .with_columns(
             _e=entry_problem,
             _a=amount_problem,
-            _x=pl.when(pl.col("_xbad")).then(pl.lit("not money")),
+            _x=pl.col("_xbad"),
         )
     )
     # Entirely blank rows (trailing separators, spacer rows) are not records.
@@ -408,6 +411,8 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         raw="_raw",
     )
     good = df.filter(~bad)
+    ensure_sums_fit(good, ["amount_cents", "ieepa_cents"], f"AP amounts in {file}")
+    rounded = int((amount_rounded | ieepa_rounded).sum())
     # A document (invoice) number on more than one accepted row: posted twice, or keyed twice.
     dup_key = ["document"]
     good = good.with_columns(
@@ -425,6 +430,7 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         file=file,
         headers=tuple(headers),
         rows_read=df.height,
+        rounded_amounts=rounded,
     )
 
 

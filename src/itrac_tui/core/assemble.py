@@ -15,6 +15,7 @@ import polars as pl
 from itrac_tui.core import normalise as nz
 from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header
 from itrac_tui.core.model import LINE_COLUMNS
+from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.read import FILE_COL, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
@@ -38,6 +39,8 @@ class Assembled:
     rows: pl.DataFrame
     set_aside: pl.DataFrame
     rejected: pl.DataFrame
+    rounded: int = 0  # money cells with more than two decimals, rounded half-even to the cent
+    rounded_example: str = ""  # the first of them: file, row, column and value
 
 
 def _c(field: str) -> pl.Expr:
@@ -70,7 +73,15 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
 def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
-        df = nz.with_money(df, canon(field), short, f"_{field}_bad")
+        df = nz.with_money(
+            df,
+            canon(field),
+            short,
+            f"_{field}_bad",
+            reason=f"_{field}_why",
+            rounded=f"_{field}_rounded",
+            zero_words=getattr(rules, "zero_words", None),  # the rules' FREE words, if any
+        )
     df = _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
     df = _by_unique(df, "_entry", {}, "_eid")
     for field, digits in (("hts", "_hts_d"), ("ch99_hts", "_ch99_d")):
@@ -149,7 +160,7 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
     no_hts = hts_raw.is_null() & ch99_raw.is_null()
     hts_d = pl.col("_hts_d")
     # (condition, kind, reason, field whose cell is reported)
-    checks: list[tuple[pl.Expr, str, str, str | None]] = [
+    checks: list[tuple[pl.Expr, str, str | pl.Expr, str | None]] = [
         (all_blank, KIND_SET_ASIDE, "blank row", None),
         (is_header, KIND_SET_ASIDE, "repeated header row", None),
         (
@@ -189,10 +200,12 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
             "not a Chapter 99 code",
             "ch99_hts",
         ),
-        *[(pl.col(f"_{f}_bad"), KIND_REJECT, "not money", f) for f in MONEY_FIELDS],
+        *[(pl.col(f"_{f}_bad"), KIND_REJECT, pl.col(f"_{f}_why"), f) for f in MONEY_FIELDS],
     ]
 
-    def first(pick: Callable[[str, str, str | None], pl.Expr], default: pl.Expr) -> pl.Expr:
+    def first(
+        pick: Callable[[str, str | pl.Expr, str | None], pl.Expr], default: pl.Expr
+    ) -> pl.Expr:
         chain: Any = pl
         for cond, kind, reason, field in checks:
             chain = chain.when(cond).then(pick(kind, reason, field))
@@ -201,7 +214,7 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
     none = pl.lit(None, dtype=pl.String)
     return [
         first(lambda k, _r, _f: pl.lit(k), pl.lit(KIND_OK)).alias("_kind"),
-        first(lambda _k, r, _f: pl.lit(r), none).alias("_reason"),
+        first(lambda _k, r, _f: r if isinstance(r, pl.Expr) else pl.lit(r), none).alias("_reason"),
         first(lambda _k, _r, f: pl.lit(labels[f]) if f else none, none).alias("_column"),
         first(lambda _k, _r, f: _c(f) if f else none, none).alias("_value_raw"),
     ]
@@ -341,6 +354,8 @@ def assemble(
     ).with_columns(_raw_text(raw, original_columns, rejected.get_column(IDX)))
 
     used = _line_ids(df.filter(pl.col("_kind") == KIND_OK))
+    ensure_sums_fit(used, ["_value", "_duty", "_ieepa"], "money amounts of the export")
+    rounded, example = _rounded(used, labels, files)
     components = _components(used, rules, files)
     lines = _lines(used, components, rules, layout, files)
     originals = raw.select(original_columns)
@@ -353,7 +368,21 @@ def assemble(
         ],
         how="horizontal",
     )
-    return Assembled(lines, components, rows, set_aside, rejected)
+    return Assembled(lines, components, rows, set_aside, rejected, rounded, example)
+
+
+def _rounded(used: pl.DataFrame, labels: dict[str, str], files: list[str]) -> tuple[int, str]:
+    """How many used money cells were rounded to the cent, and where the first one is."""
+    flags = [pl.col(f"_{f}_rounded") for f in MONEY_FIELDS]
+    counts = used.select(pl.sum_horizontal([f.sum() for f in flags])).item()
+    if not counts:
+        return 0, ""
+    for f in MONEY_FIELDS:
+        hit = used.filter(pl.col(f"_{f}_rounded")).select(FILE_COL, ROW_COL, canon(f)).head(1)
+        if hit.height:
+            file_i, row, value = hit.row(0)
+            return int(counts), f"{files[file_i]} row {row} column {labels[f]!r}: {value!r}"
+    return int(counts), ""  # pragma: no cover
 
 
 def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFrame:

@@ -136,6 +136,15 @@ def load_export(
     )
     has_liq = all(m.has_liquidation for m in matches)
     notices = _notices(built.set_aside, built.rejected, built.rows.height, has_liq)
+    if built.rounded:
+        notices += (
+            Warning_(
+                "money_rounded",
+                built.rounded,
+                f"{built.rounded:,} amount(s) had more than two decimals and were rounded"
+                f" half-even to the cent (first: {built.rounded_example})",
+            ),
+        )
     return Export(
         files=tuple(str(f) for f in files),
         layout=first.layout,

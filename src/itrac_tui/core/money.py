@@ -135,9 +135,7 @@ def _stages(src: pl.Expr, zero_words: Sequence[str]) -> list[dict[str, pl.Expr]]
         .then(pl.lit(REASON_TOO_LARGE))
     )
     last = {
-        "cents": pl.when(c("zero"))
-        .then(pl.lit(0, dtype=pl.Int64))
-        .otherwise(slow),
+        "cents": pl.when(c("zero")).then(pl.lit(0, dtype=pl.Int64)).otherwise(slow),
         "reason": reason,
         "rounded": (c("rounded") & ok & ~c("zero")).fill_null(False),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache
 
@@ -41,11 +41,13 @@ def _money_expr(expr: pl.Expr, what: str, zero_words: Iterable[str] | None) -> p
     frames use with_money, which adds the columns directly."""
     dtype = pl.Int64 if what == "cents" else pl.String
 
-    def run(values: pl.Series) -> pl.Series:
-        cents, reason, _ = money.parse_money(values.cast(pl.String), zero_words)
+    def run(values: Sequence[pl.Series]) -> pl.Series:
+        cents, reason, _ = money.parse_money(values[0].cast(pl.String), zero_words)
         return cents if what == "cents" else reason
 
-    return expr.map_batches(run, return_dtype=dtype)
+    if isinstance(expr, pl.Series):
+        expr = pl.lit(expr)
+    return pl.map_batches([expr], run, return_dtype=dtype, is_elementwise=True)
 
 
 with_money = money.with_money

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +11,7 @@ import polars as pl
 
 from itrac_tui.core.ap import APData
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.money import format_cents, format_dollars, parse_cents
+from itrac_tui.core.money import format_cents, format_dollars, parse_typed_cents
 
 MEASURES: tuple[str, ...] = ("total_duty", "ieepa_duty")
 MEASURE_LABELS: dict[str, str] = {"total_duty": "Total duty", "ieepa_duty": "IEEPA duty"}
@@ -34,12 +33,7 @@ def parse_tolerance(text: str) -> int:
     """A user-typed tolerance ('0.05', '$1,000', '12') in exact cents. ValueError, with a message
     for the user, if it is not money, has more than two decimals (never rounded) or is
     negative."""
-    if re.search(r"\.\d{3}", text):
-        raise ValueError(f"not an amount to the cent: {text!r} (e.g. 0.00 or 0.05)")
-    try:
-        cents = parse_cents(text)
-    except ValueError:
-        raise ValueError(f"not an amount: {text!r} (e.g. 0.00 or 0.05)") from None
+    cents = parse_typed_cents(text)
     if cents < 0:
         raise ValueError("a tolerance cannot be negative")
     return cents
