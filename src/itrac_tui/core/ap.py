@@ -14,7 +14,7 @@ import polars as pl
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.money import ensure_sums_fit, parse_money
 from itrac_tui.core.normalise import clean, entry_number, entry_scientific
-from itrac_tui.core.read import first_line, is_xlsx
+from itrac_tui.core.read import XlsxError, first_line, is_xlsx, read_xlsx_sheet
 
 # AP fields -> header aliases, most specific first; matched case- and punctuation-insensitively.
 AP_FIELDS: tuple[str, ...] = ("entry_number", "amount", "ieepa_amount", "document")
@@ -241,15 +241,9 @@ def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, in
 
 def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
     try:
-        grid = pl.read_excel(
-            path,
-            engine="calamine",
-            has_header=False,
-            drop_empty_rows=False,  # keep row numbers true to the sheet
-            read_options={"dtypes": "string"},
-        )
-    except Exception as exc:
-        raise InputError(f"{path.name}: cannot read as XLSX ({first_line(exc)})") from None
+        grid = read_xlsx_sheet(path, header=False, preferred=None)  # the first sheet
+    except XlsxError as exc:
+        raise InputError(f"{path.name}: cannot read as XLSX ({exc.reason})") from None
     if grid.height == 0:
         raise InputError(f"{path.name}: the AP file is empty")
     candidates = [list(r) for r in grid.head(HEADER_SEARCH_ROWS).iter_rows()]

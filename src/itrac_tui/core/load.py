@@ -65,11 +65,9 @@ def _read_part(
     path: Path, match: ColumnMatch, context: bool, index: int
 ) -> tuple[pl.DataFrame, list[str]]:
     """Read one part; returns the frame (originals + c_* copies + provenance) and its originals."""
-    if is_xlsx(path):
-        df = read_xlsx_file(path)
-    else:
-        wanted = None if context else sorted(set(match.mapping.values()))
-        df = read_csv_file(path, sniff(path), wanted)
+    wanted = None if context else sorted(set(match.mapping.values()))
+    xlsx = is_xlsx(path)
+    df = read_xlsx_file(path, wanted) if xlsx else read_csv_file(path, sniff(path), wanted)
     originals = [c for c in df.columns if c != ROW_COL] if context else []
     renames = {c: _safe_name(c) for c in originals if _safe_name(c) != c}
     df = df.with_columns(

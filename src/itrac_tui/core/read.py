@@ -5,9 +5,11 @@ from __future__ import annotations
 import glob as globmod
 import io
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -141,44 +143,102 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
 
 
-def _sheet_name(path: Path) -> str | int:
+class XlsxError(InputError):
+    """A workbook or sheet that cannot be read; `reason` is the library's own first line."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+# --- XLSX: fastexcel (calamine) hands polars the sheet through the Arrow C interface, no pyarrow --
+def _open_workbook(path: Path) -> Any:
     import fastexcel
 
     try:
-        names = fastexcel.read_excel(str(path)).sheet_names
+        return fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types
-        raise InputError(f"{path}: not a readable XLSX workbook ({first_line(exc)})") from None
-    for name in names:
-        if name.strip().lower() == PREFERRED_SHEET:
-            return name
-    if not names:
-        raise InputError(f"{path}: the workbook has no sheets")
-    return names[0]
+        why = first_line(exc)
+        raise XlsxError(f"{path}: not a readable XLSX workbook ({why})", why) from None
 
 
-def read_xlsx_file(path: Path) -> pl.DataFrame:
-    """Read the "Main Report" sheet (else the first) as text, with ROW_COL provenance."""
-    sheet = _sheet_name(path)
+def pick_sheet(names: Sequence[str], preferred: str | None = PREFERRED_SHEET) -> str | None:
+    """The sheet named like `preferred` ("Main Report", any case), else the first; None if none."""
+    if preferred is not None:
+        for name in names:
+            if name.strip().lower() == preferred:
+                return name
+    return names[0] if names else None
+
+
+def read_xlsx_sheet(
+    path: Path, *, header: bool = True, preferred: str | None = PREFERRED_SHEET
+) -> pl.DataFrame:
+    """Every cell of the chosen sheet as text (typed cells, dates as Excel serials, as written).
+
+    With `header` the first row names the columns; without it they are column_0, column_1, ...
+    """
+    reader = _open_workbook(path)
+    sheet = pick_sheet(reader.sheet_names, preferred)
+    if sheet is None:
+        raise XlsxError(f"{path}: the workbook has no sheets", "no sheets")
     try:
-        df = pl.read_excel(
-            path,
-            sheet_name=sheet,  # type: ignore[arg-type]
-            engine="calamine",
-            infer_schema_length=0,
-            drop_empty_rows=False,
-            drop_empty_cols=False,
-            raise_if_empty=False,
-        )
+        loaded = reader.load_sheet(sheet, header_row=0 if header else None, dtypes="string")
+        df = loaded.to_polars()
     except Exception as exc:
-        raise InputError(f"{path}: cannot read sheet {sheet!r}: {first_line(exc)}") from None
-    df = df.select(pl.all().cast(pl.String))
+        why = first_line(exc)
+        raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why) from None
+    if not header:
+        df.columns = [f"column_{i}" for i in range(df.width)]
+    return df.select(pl.all().cast(pl.String))
+
+
+# calamine parses the whole sheet even for its header row (n_rows does not stop it), so the load
+# screen's and the loader's header look-up keeps the sheet it read for the read that follows:
+# one parse per file. One entry, dropped once read (or when the file changes).
+_XLSX_LOCK = threading.Lock()
+_xlsx_kept: tuple[tuple[str, int, int], pl.DataFrame] | None = None
+
+
+def _file_key(path: Path) -> tuple[str, int, int]:
+    st = path.stat()
+    return (str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def _itrac_sheet(path: Path, *, keep: bool) -> pl.DataFrame:
+    global _xlsx_kept
+    try:
+        key = _file_key(path)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with _XLSX_LOCK:
+        if _xlsx_kept is not None and _xlsx_kept[0] == key:
+            df = _xlsx_kept[1]
+            if not keep:
+                _xlsx_kept = None
+            return df
+    df = read_xlsx_sheet(path)
     df = df.rename({c: c.strip() for c in df.columns if c != c.strip()})
+    with _XLSX_LOCK:
+        _xlsx_kept = (key, df) if keep else None
+    return df
+
+
+def read_xlsx_file(path: Path, columns: Sequence[str] | None = None) -> pl.DataFrame:
+    """Read the "Main Report" sheet (else the first) as text, with ROW_COL provenance.
+
+    `columns` (headers as xlsx_headers gives them) keeps only those, in sheet order.
+    """
+    df = _itrac_sheet(path, keep=False)
+    if columns is not None:
+        wanted = set(columns)
+        df = df.select([c for c in df.columns if c in wanted])
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
 
 
 def xlsx_headers(path: Path) -> tuple[str, ...]:
-    """Header row of the sheet read_xlsx_file reads."""
-    return tuple(c for c in read_xlsx_file(path).columns if c != ROW_COL)
+    """Header row of the sheet read_xlsx_file reads (the sheet is kept for that read)."""
+    return tuple(_itrac_sheet(path, keep=True).columns)
 
 
 def is_xlsx(path: Path) -> bool:

@@ -1,0 +1,143 @@
+"""XLSX goes through fastexcel alone: it works with pyarrow absent and parses a sheet once."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from itrac_tui.core import read
+
+xlsxwriter = pytest.importorskip("xlsxwriter")
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SRC = Path(read.__file__).resolve().parents[2]
+
+# Makes `import pyarrow` (and its submodules) fail, as on a machine where it is not installed.
+BLOCKER = """
+import importlib.abc, sys
+class _NoPyarrow(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name == "pyarrow" or name.startswith("pyarrow."):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, _NoPyarrow())
+for name in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+    del sys.modules[name]
+"""
+
+
+def _export_xlsx(path: Path) -> Path:
+    import csv
+
+    rows = list(csv.reader((DATA / "layouts" / "es003.csv").open(encoding="utf-8")))
+    wb = xlsxwriter.Workbook(str(path))
+    wb.add_worksheet("Notes").write(0, 0, "Run by: someone")
+    ws = wb.add_worksheet("Main Report")
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            if r and c in (6, 7) and v:
+                ws.write_number(r, c, float(v))
+            else:
+                ws.write_string(r, c, v)
+    wb.close()
+    return path
+
+
+def _ap_xlsx(path: Path) -> Path:
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("AP")
+    ws.write_row(0, 0, ["Entry No", "Duty Amount", "Invoice #"])
+    ws.write_row(1, 0, ["ABC12345676", 1234.56, "X1"])
+    wb.close()
+    return path
+
+
+def test_xlsx_paths_work_without_pyarrow(tmp_path: Path) -> None:
+    export = _export_xlsx(tmp_path / "export.xlsx")
+    ap = _ap_xlsx(tmp_path / "ap.xlsx")
+    code = BLOCKER + textwrap.dedent(
+        f"""
+        import json, sys
+        from datetime import date
+        from pathlib import Path
+        try:
+            import pyarrow
+        except ImportError:
+            pass
+        else:
+            raise SystemExit("the blocker did not block pyarrow")
+        from itrac_tui.core.ap import ap_headers, read_ap
+        from itrac_tui.core.load import headers_of, load_export
+        from itrac_tui.core.rules import load_rules
+        from itrac_tui.core.summary import summarise
+        from itrac_tui.core.classify import classify
+
+        export, ap = Path({str(export)!r}), Path({str(ap)!r})
+        headers = headers_of(export)
+        loaded = load_export([export], load_rules())
+        lean = load_export([export], load_rules(), context=False)
+        ap_data = read_ap(ap, use_saved=False)
+        print(json.dumps({{
+            "headers": list(headers),
+            "lines": loaded.lines.height,
+            "lean_lines": lean.lines.height,
+            "ap_headers": ap_headers(ap),
+            "ap_cents": ap_data.rows["amount_cents"].to_list(),
+            "pyarrow_loaded": "pyarrow" in sys.modules,
+        }}))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["headers"][0] and out["lines"] == out["lean_lines"] > 0
+    assert out["ap_headers"] == ["Entry No", "Duty Amount", "Invoice #"]
+    assert out["ap_cents"] == [123456]
+    assert out["pyarrow_loaded"] is False
+
+
+def test_main_report_sheet_else_first() -> None:
+    assert read.pick_sheet(["Notes", "main report "]) == "main report "
+    assert read.pick_sheet(["Notes", "Data"]) == "Notes"
+    assert read.pick_sheet(["Main Report", "AP"], preferred=None) == "Main Report"
+    assert read.pick_sheet([]) is None
+
+
+def test_headers_then_read_parse_the_sheet_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _export_xlsx(tmp_path / "export.xlsx")
+    calls: list[Path] = []
+    real = read.read_xlsx_sheet
+
+    def counting(p: Path, **kw: object) -> object:
+        calls.append(p)
+        return real(p, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read, "read_xlsx_sheet", counting)
+    headers = read.xlsx_headers(path)
+    frame = read.read_xlsx_file(path, columns=[headers[0], headers[2]])
+    assert len(calls) == 1
+    assert frame.columns == [read.ROW_COL, headers[0], headers[2]]
+    assert frame[read.ROW_COL][0] == 2  # header = row 1
+    read.read_xlsx_file(path)  # the kept sheet was handed over: a new read parses again
+    assert len(calls) == 2
+
+
+def test_unreadable_workbook_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(read.XlsxError) as info:
+        read.read_xlsx_file(bad)
+    assert "\n" not in str(info.value) and "not a readable XLSX workbook" in str(info.value)
