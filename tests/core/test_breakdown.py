@@ -235,3 +235,11 @@ def test_view_spec_round_trips_new_filters() -> None:
     )
     assert ViewSpec.from_dict(spec.to_dict()) == spec
     assert spec.is_filtered()
+
+
+def test_warning_codes_filter() -> None:
+    frame = pl.DataFrame(
+        {"entry_number": ["A", "B", "C"], "warnings": [["check_digit"], [], ["bad_date", "x"]]}
+    )
+    view = apply_view(frame, ViewSpec(warning_codes=("bad_date", "nope")))
+    assert view["entry_number"].to_list() == ["C"]

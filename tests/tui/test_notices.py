@@ -26,4 +26,7 @@ async def test_no_notice_bar_for_a_clean_export() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert not app.screen.query_one(NoticeBar).has_class("visible")
+        bar = app.screen.query_one(NoticeBar)
+        assert not bar.has_class("warn")  # only the one-line load summary
+        assert str(bar.render()).startswith("Loaded 9 lines")
+        assert not list(app._notifications)  # no toasts over the pane

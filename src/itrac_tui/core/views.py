@@ -63,7 +63,7 @@ DERIVED_COLUMNS: tuple[str, ...] = (
 def export_columns(visible: list[str], lines: pl.DataFrame) -> list[str]:
     """Columns a view's CSV gets (ctrl+s, `export --view`): the visible ones, then the
     computed ones not already shown."""
-    cols = [c for c in visible if c in lines.columns]
+    cols = [c for c in visible if c in lines.columns and c != "deadline"]  # the TUI's own
     return cols + [c for c in COMPUTED_EXPORT_COLUMNS if c in lines.columns and c not in cols]
 
 
@@ -95,6 +95,7 @@ class ViewSpec:
     liquidated_to: date | None = None
     search: str = ""
     reasons: tuple[str, ...] = ()
+    warning_codes: tuple[str, ...] = ()  # lines carrying any of these warnings
     entries: tuple[str, ...] = ()  # canonical entry numbers (a pasted list)
     groups: tuple[tuple[str, str], ...] = ()  # (breakdown dimension, group key), all must hold
     deadline_from: date | None = None  # the line's own deadline (core.calendar)
@@ -115,6 +116,7 @@ class ViewSpec:
             or self.liquidated_to
             or self.search
             or self.reasons
+            or self.warning_codes
             or self.entries
             or self.groups
             or self.deadline_from
@@ -145,7 +147,16 @@ class ViewSpec:
     def from_dict(cls, data: dict[str, Any]) -> ViewSpec:
         """Build from a dict as written by to_dict (unknown keys ignored)."""
         kwargs: dict[str, Any] = {}
-        for key in ("countries", "ch99", "statuses", "pathways", "columns", "reasons", "entries"):
+        for key in (
+            "countries",
+            "ch99",
+            "statuses",
+            "pathways",
+            "columns",
+            "reasons",
+            "entries",
+            "warning_codes",
+        ):
             if key in data:
                 kwargs[key] = tuple(str(v) for v in data[key])
         if "warnings_only" in data:
@@ -264,6 +275,9 @@ def filter_expr(
             parts.append(pl.col("reason").is_in(list(spec.reasons)))
         else:
             parts.append(pl.lit(False))
+    if spec.warning_codes:
+        codes = pl.lit(list(spec.warning_codes), pl.List(pl.String))
+        parts.append(pl.col("warnings").list.set_intersection(codes).list.len() > 0)
     if spec.entries:
         parts.append(pl.col("entry_number").cast(pl.String).is_in(list(spec.entries)))
     for dimension, key in spec.groups:

@@ -38,27 +38,55 @@ COLUMN_LABELS: dict[str, str] = {
     "source_row": "Row",
     "pathway": "Pathway",
     "days_since_liquidation": "Days liq",
-    "protest_deadline": "Deadline",
+    "protest_deadline": "Protest by",
+    "phase1_until": "Phase 1 until",
+    "cit_deadline": "CIT by (est.)",
+    "deadline": "Deadline",
     "days_left": "Left",
+    "reason": "Reason",
 }
 
 # program id -> the short name users type (the last alias of each program: s232, s301, ...)
 PROGRAM_SHORT: dict[str, str] = {v: k for k, v in PROGRAM_ALIASES.items()}
-# pathway labels of the pane and filter bar: the core's, shorter where space is tight
+# pathway labels of the pane, filter bar and grid: the core's, shorter where space is tight
 SHORT_LABELS: dict[str, str] = {**PATHWAY_LABELS, "protest": "Protest"}
+# Columns the grid never cuts (they widen or leave the screen whole): money, counts, dates, ids.
+WHOLE_COLUMNS: frozenset[str] = frozenset({"entry_number", "line_no", "pathway", "days_left"})
+
+# One sentence per reason (spec §7): why the line is on its pathway, for the line detail.
+REASON_SENTENCES: dict[str, str] = {
+    "entry_type": "Entry type CAPE does not take (08, 09, 47, 23): check it by hand.",
+    "tib_status": "Temporary-import bond status (TIB): CAPE refuses it; check it by hand.",
+    "drawback": "Drawback claimed on the entry: CAPE refuses it; check it by hand.",
+    "protest_on_file": "A protest is on file: the refund follows that protest, not CAPE.",
+    "recon_flagged": "Flagged for reconciliation: CAPE refuses it until reconciliation ends.",
+    "adcvd_pending": "AD/CVD pending at Commerce: CAPE refuses it until liquidation.",
+    "suspended": "Suspended: CAPE takes it now; the refund comes at liquidation.",
+    "extended": "Liquidation extended: CAPE takes it now; the refund comes at liquidation.",
+    "under_review": "Under review: CAPE takes it now; the refund comes at liquidation.",
+    "unliquidated": "Not liquidated yet: declare it in CAPE Phase 1.",
+    "no_liquidation_columns": "The file has no liquidation columns: the pathway cannot be told.",
+    "no_liquidation_date": "Liquidated but without a date: the pathway cannot be told.",
+    "liquidated_recently": "Liquidated within 80 days: CAPE Phase 1 takes it until Phase 1 closes.",
+    "protest_window": "Liquidated 81-180 days ago: file a protest (CF-19) before the deadline.",
+    "protest_window_closed": "Protest window closed: only the Court of International Trade (CIT).",
+    "unknown_status": "Liquidation status not recognised: check it by hand.",
+}
 
 # Columns shown first by default: what decides the refund, then context columns.
+# Triage order (issue #11): who, where it goes and why, how much, by when; then the goods.
 DEFAULT_COLUMNS: tuple[str, ...] = (
     "entry_number",
     "line_no",
-    "hts",
+    "pathway",
+    "reason",
+    "ieepa_duty_cents",
+    "deadline",
+    "days_left",
     "country",
+    "hts",
     "ch99_codes",
     "ch99_programs",
-    "ieepa_duty_cents",
-    "pathway",
-    "protest_deadline",
-    "days_left",
     "liquidation_status",
     "liquidation_date",
     "entered_value_cents",
@@ -95,7 +123,7 @@ def cell(column: str, value: Any) -> str:
             return " ".join(PROGRAM_SHORT.get(str(v), safe_text(str(v))) for v in value)
         return " ".join(safe_text(str(v)) for v in value if v is not None)
     if column == "pathway":
-        return PATHWAY_LABELS.get(str(value), safe_text(str(value)))
+        return SHORT_LABELS.get(str(value), safe_text(str(value)))
     if isinstance(value, bool):
         return "yes" if value else ""
     if isinstance(value, date):

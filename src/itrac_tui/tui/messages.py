@@ -58,7 +58,7 @@ class ViewApplied(Message):
     spec: ViewSpec
     lines: pl.DataFrame
     summary: Any  # itrac_tui.core.summary.Summary
-    deadlines: pl.DataFrame
+    deadlines: dict[str, pl.DataFrame]  # soonest entries by deadline kind (phase1/protest/cit)
     as_of: date
     seconds: float
 

@@ -19,16 +19,26 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "warnings",
     "protest_deadline",
     "days_left",
+    "reason",
+    "phase1_until",
+    "cit_deadline",
+    "deadline",
+    "liquidation_status",
 )
 
 
 def prepare(lines: pl.DataFrame) -> pl.DataFrame:
-    """Classified lines plus a Categorical entry key (row i must be line_id i)."""
+    """Classified lines plus the line's own deadline and a Categorical entry key (row i must be
+    line_id i)."""
+    from itrac_tui.core.calendar import with_deadline
+
     if lines.height and (
         lines.item(0, "line_id") != 0 or lines.item(-1, "line_id") != lines.height - 1
     ):
         lines = lines.sort("line_id")
-    return lines.with_columns(pl.col("entry_number").cast(pl.Categorical).alias(ENTRY_KEY))
+    return with_deadline(lines).with_columns(
+        pl.col("entry_number").cast(pl.Categorical).alias(ENTRY_KEY)
+    )
 
 
 def _lazy_view(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> pl.LazyFrame:
@@ -42,6 +52,7 @@ def view_frame(base: pl.DataFrame, spec: ViewSpec, text_columns: list[str]) -> p
     cols = [
         pl.col(key).alias("entry_number") if c == "entry_number" else pl.col(c)
         for c in SUMMARY_COLUMNS
+        if c in base.columns
     ]
     return lazy.select(cols).collect()
 
@@ -63,7 +74,7 @@ def prime(base: pl.DataFrame) -> None:
     """Run every kind of filter once on a few rows, so the user's first filter is not cold."""
     from datetime import date
 
-    from itrac_tui.core.summary import nearest_deadlines, summarise
+    from itrac_tui.core.summary import summarise
 
     head = base.head(2000)
     spec = ViewSpec(
@@ -78,4 +89,11 @@ def prime(base: pl.DataFrame) -> None:
     for s in (spec, ViewSpec(countries=("CN",))):
         view = view_frame(head, s, [])
         summarise(view, date(2000, 1, 1))
-        nearest_deadlines(view)
+        soonest_deadlines(view)
+
+
+def soonest_deadlines(view: pl.DataFrame, n: int = 5) -> dict[str, pl.DataFrame]:
+    """The entries whose Phase 1, protest and CIT deadlines come first (for the pane)."""
+    from itrac_tui.core.calendar import DEADLINE_KINDS, soonest
+
+    return {kind: soonest(view, kind, n) for kind, _p, _c in DEADLINE_KINDS}

@@ -12,7 +12,7 @@ import polars as pl
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
@@ -34,7 +34,7 @@ from itrac_tui.tui.format import (
     label,
 )
 from itrac_tui.tui.messages import FiltersChanged, ViewApplied
-from itrac_tui.tui.query import column_values, rows_of, view_frame
+from itrac_tui.tui.query import column_values, rows_of, soonest_deadlines, view_frame
 from itrac_tui.tui.screens.dialogs import (
     DateRangeDialog,
     PickerDialog,
@@ -45,7 +45,8 @@ from itrac_tui.tui.screens.dialogs import (
 )
 from itrac_tui.tui.widgets.filter_bar import FilterBar, NoticeBar
 from itrac_tui.tui.widgets.line_grid import LineGrid
-from itrac_tui.tui.widgets.pathway_pane import PathwayList, PathwayPane
+from itrac_tui.tui.widgets.notices import Notice, NoticeList, NoticesPanel, collect_notices
+from itrac_tui.tui.widgets.pathway_pane import PathwayList, PathwayPane, TotalsBand
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
@@ -112,13 +113,21 @@ class MainScreen(Screen):
             False,
         ),
         _b("x", "clear_filters", "Clear", "Clear every filter", "filter.clear"),
+        _b("n", "notices", "Notices", "Notices: warnings and review reasons", "main.notices"),
         _b("ctrl+s", "save_view", "Save", "Save the filtered view as CSV", "file.save"),
         _b("o", "app.open", "Open", "Open an export (load screen)", "app.open"),
         _b("q", "app.quit_app", "Quit", "Quit (asks if the view is unsaved)", "app.quit"),
         _b("a", "as_of", "As-of", "Change the as-of date", "main.as_of", False),
         _b("k", "columns", "Columns", "Pick visible columns", "main.columns", False),
         _b("v", "views", "Views", "Saved views: open / save / delete", "main.views", False),
-        _b("z", "toggle_pane", "Pane", "Show / hide the pathway pane", "main.pane", False),
+        _b(
+            "z",
+            "toggle_pane",
+            "Pane",
+            "Show / hide the pathway pane (totals band under 100 columns)",
+            "main.pane",
+            False,
+        ),
         _b(
             "tab",
             "focus_next_area",
@@ -152,6 +161,7 @@ class MainScreen(Screen):
     MainScreen #search { height: 3; display: none; border: tall $accent; }
     MainScreen #search.visible { display: block; }
     MainScreen #body { height: 1fr; }
+    MainScreen #left { width: 1fr; height: 1fr; }
     MainScreen PathwayPane.hidden { display: none; }
     """
 
@@ -165,8 +175,9 @@ class MainScreen(Screen):
         self.last_view_seconds = 0.0
         self.applied_count = 0  # views shown so far (benchmarks and tests wait on it)
         # summaries by (lines, as-of, filters): sorting or picking columns reuses them
-        self._summaries: dict[tuple[int, date, ViewSpec], tuple[Any, pl.DataFrame]] = {}
+        self._summaries: dict[tuple[int, date, ViewSpec], tuple[Any, Any]] = {}
         self.applied_at = 0.0
+        self.pane_hidden = False
         self._summaries_of: pl.DataFrame | None = None
 
     @property
@@ -178,17 +189,66 @@ class MainScreen(Screen):
         """Filter bar, search box, grid + pane, footer."""
         yield FilterBar(id="filter-bar")
         yield NoticeBar(id="notice-bar")
+        yield TotalsBand(id="band")
         yield Input(
             placeholder="search entry, HTS, codes, text (Enter: keep, Esc: clear)", id="search"
         )
         with Horizontal(id="body"):
-            yield LineGrid(id="grid")
+            with Vertical(id="left"):
+                yield LineGrid(id="grid")
+                yield NoticesPanel(id="notices")
             yield PathwayPane(id="pane")
         yield Footer(compact=True, show_command_palette=False)
 
-    def show_export(self, export: Export) -> None:
-        """A new export is loaded: its notices stay on screen until the next one."""
-        self.query_one(NoticeBar).show_notices(export.notices)
+    def show_export(self, export: Export, loaded: str = "") -> None:
+        """A new export is loaded: the load line and its notices stay on screen until the next
+        one; the notices panel opens when there is something to say."""
+        self.query_one(NoticeBar).show_notices(export.notices, loaded)
+        lines = self.itrac.lines
+        if lines is not None:
+            self._count_notices(lines, export.notices, bool(loaded))
+
+    @work(thread=True, exclusive=True, group="notices")
+    def _count_notices(self, lines: pl.DataFrame, file_notices: Any, open_panel: bool) -> None:
+        notices = collect_notices(lines, file_notices)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show_notices, notices, open_panel)
+
+    def _show_notices(self, notices: list[Notice], open_panel: bool) -> None:
+        panel = self.query_one(NoticesPanel)
+        panel.show_notices(notices)
+        if open_panel:
+            panel.set_class(bool(notices), "visible")
+
+    def action_notices(self) -> None:
+        """Show the notices panel and move into it; again (from inside it): hide it."""
+        panel = self.query_one(NoticesPanel)
+        ol = panel.query_one(NoticeList)
+        if panel.has_class("visible") and ol.has_focus:
+            panel.remove_class("visible")
+            self.query_one(LineGrid).focus()
+            return
+        panel.add_class("visible")
+        if not panel.notices:
+            self.notify("nothing to report on this export", timeout=2)
+        ol.focus()
+
+    @on(NoticesPanel.NoticeChosen)
+    def _notice_chosen(self, event: NoticesPanel.NoticeChosen) -> None:
+        n = event.notice
+        base = self.spec.cleared()
+        if n.kind == "warning":
+            self.set_spec(replace(base, warning_codes=(n.code,)))
+        elif n.kind == "reason":
+            self.set_spec(replace(base, reasons=(n.code,)))
+        elif n.kind == "pathway":
+            self.set_spec(replace(base, pathways=(n.code,)))
+        elif n.code in ("rejected", "set_aside"):
+            self.itrac.action_rejected()
+            return
+        else:
+            return
+        self.query_one(LineGrid).focus()
 
     def on_mount(self) -> None:
         """Focus the grid; show what is loaded."""
@@ -200,8 +260,19 @@ class MainScreen(Screen):
             self.refresh_view()
 
     def on_resize(self, event: object) -> None:
-        """Compact pathway pane under 100 columns."""
-        self.query_one(PathwayPane).set_narrow(self.size.width < 100)
+        """Under 100 columns the pane becomes the totals band (the grid keeps its columns)."""
+        self._place_summary()
+
+    @property
+    def narrow(self) -> bool:
+        """True under 100 columns."""
+        return self.size.width < 100
+
+    def _place_summary(self) -> None:
+        """Pane or band, as the width and `z` say."""
+        narrow = self.narrow
+        self.query_one(PathwayPane).set_class(self.pane_hidden or narrow, "hidden")
+        self.query_one(TotalsBand).set_class(not self.pane_hidden and narrow, "visible")
 
     # --- state ---------------------------------------------------------------------------------
     @property
@@ -229,7 +300,7 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="view")
     def _compute_view(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
-        from itrac_tui.core.summary import nearest_deadlines, summarise
+        from itrac_tui.core.summary import summarise
 
         started = perf_counter()
         if self._summaries_of is not lines:
@@ -242,7 +313,7 @@ class MainScreen(Screen):
                 return
             cached = self._summaries.get(key)
             if cached is None:
-                cached = (summarise(view, as_of), nearest_deadlines(view, n=5))
+                cached = (summarise(view, as_of), soonest_deadlines(view))
                 if len(self._summaries) > 32:
                     self._summaries.clear()
                 self._summaries[key] = cached
@@ -294,6 +365,7 @@ class MainScreen(Screen):
         self.query_one(PathwayPane).show(
             message.summary, message.deadlines, message.as_of, self.spec.pathways
         )
+        self.query_one(TotalsBand).show(message.summary, self.spec.pathways)
         self.query_one(FilterBar).show(self.spec, message.lines.height, lines.height)
         self.applied_count += 1
         self.applied_at = perf_counter()
@@ -547,8 +619,9 @@ class MainScreen(Screen):
         self.app.push_screen(PickerDialog("Visible columns", options), done)
 
     def action_toggle_pane(self) -> None:
-        """Show or hide the pathway pane."""
-        self.query_one(PathwayPane).toggle_class("hidden")
+        """Show or hide the pathway pane (the totals band under 100 columns)."""
+        self.pane_hidden = not self.pane_hidden
+        self._place_summary()
 
     def action_focus_next_area(self) -> None:
         """Move focus between the grid and the pathway pane."""

@@ -70,20 +70,27 @@ NOTICE_TEXT: dict[str, str] = {
 
 
 class NoticeBar(Static):
-    """What the user must know about the loaded export (stays until the condition goes)."""
+    """The load summary in one line, then what the user must know about the export (stays
+    until the next load)."""
 
     DEFAULT_CSS = """
-    NoticeBar { height: auto; max-height: 3; background: $warning 30%; color: $text;
+    NoticeBar { height: auto; max-height: 3; background: $panel; color: $text;
                 padding: 0 1; display: none; }
     NoticeBar.visible { display: block; }
+    NoticeBar.warn { background: $warning 30%; }
     """
 
-    def show_notices(self, notices: tuple[Warning_, ...]) -> None:
-        """One line per notice that needs attention; hidden when there is none."""
+    def show_notices(self, notices: tuple[Warning_, ...], loaded: str = "") -> None:
+        """The load line and one line per notice that needs attention; hidden when neither."""
         lines = [NOTICE_TEXT[n.code] for n in notices if n.code in NOTICE_TEXT]
         rejected = sum(n.count for n in notices if n.code == "rejected")
         if rejected:
             lines.append(f"{rejected:,} row(s) rejected — j shows them and why")
-        text = Text("\n".join(f"⚠ {line}" for line in lines))
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if loaded:
+            text.append(loaded)
+        for line in lines:
+            text.append(("\n" if text.plain else "") + f"⚠ {line}")
         self.update(text)
-        self.set_class(bool(lines), "visible")
+        self.set_class(bool(lines), "warn")
+        self.set_class(bool(lines or loaded), "visible")

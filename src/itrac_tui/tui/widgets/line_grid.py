@@ -15,10 +15,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from itrac_tui.tui.format import cell, label
+from itrac_tui.tui.format import WHOLE_COLUMNS, cell, label
 
 _SAMPLE_ROWS = 200  # rows sampled to size columns
 _MAX_WIDTH = 36
+_CAPS: dict[str, int] = {"reason": 16, "ch99_codes": 21, "ch99_programs": 16, "warnings": 16}
+FROZEN_COLUMNS = ("entry_number", "line_no")  # stay at the left when scrolling right
 _GAP = 1
 
 
@@ -120,6 +122,10 @@ class LineGrid(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._offsets: list[int] = []
         self._right: list[bool] = []
+        self._whole: list[bool] = []
+        self.frozen = 0
+        self._layout_key: tuple[int, int, int, int] | None = None
+        self._layout_cache: list[tuple[int, int, int, str]] = []
         self._window: tuple[int, int, list[list[str]]] = (0, 0, [])
         self._sizing: tuple[object, ...] | None = None
         self._window_span: tuple[int, int] = (0, -1)
@@ -148,7 +154,8 @@ class LineGrid(ScrollView, can_focus=True):
         if old_columns != self.columns:
             self.cursor_col = min(self.cursor_col, max(len(self.columns) - 1, 0))
         self.cursor_row = 0
-        self.scroll_to(0, 0, animate=False, immediate=True)
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self.call_after_refresh(self.show_column, self.cursor_col)  # a sorted column stays put
         self.refresh()
 
     @property
@@ -169,31 +176,63 @@ class LineGrid(ScrollView, can_focus=True):
         return frame[self.ids.slice(begin, count)]
 
     def _size_columns(self) -> None:
+        """Widths: numbers, dates and key columns as wide as their widest value in the whole
+        frame (never cut); text from a sample, capped (cut with an ellipsis)."""
         sample = self._fetch(0, _SAMPLE_ROWS) if self.columns else None
         widths: list[int] = []
         right: list[bool] = []
+        whole: list[bool] = []
         for name in self.columns:
             head = self._header_text(name)
             width = cell_len(head)
             assert sample is not None
             series = sample.get_column(name)
-            for value in series.to_list():
-                width = max(width, cell_len(cell(name, value)))
-                if width >= _MAX_WIDTH:
-                    width = _MAX_WIDTH
-                    break
-            if name.endswith("_cents"):
-                width = max(width, 12)
+            dtype = self.frame.schema[name]
+            is_whole = name in WHOLE_COLUMNS or dtype.is_numeric() or dtype.is_temporal()
+            if is_whole:
+                width = max(width, self._widest(name, dtype))
+            else:
+                cap = _CAPS.get(name, _MAX_WIDTH)
+                for value in series.to_list():
+                    width = max(width, cell_len(cell(name, value)))
+                    if width >= cap:
+                        width = cap
+                        break
             widths.append(max(width, 2))
-            right.append(series.dtype.is_numeric() and not name.startswith("line_no"))
+            right.append(dtype.is_numeric() and not name.startswith("line_no"))
+            whole.append(is_whole)
         self._widths = widths
         self._right = right
+        self._whole = whole
+        frozen = 0
+        for name in self.columns:
+            if name in FROZEN_COLUMNS and frozen < 2:
+                frozen += 1
+            else:
+                break
+        self.frozen = frozen if frozen < len(self.columns) else 0
         offsets = []
         x = 0
         for w in widths:
             offsets.append(x)
             x += w + _GAP
         self._offsets = offsets
+        self._layout_key = None
+
+    def _widest(self, name: str, dtype: pl.DataType) -> int:
+        """Cells of the widest value of a never-cut column, over the whole frame."""
+        col = self.frame.get_column(name)
+        if dtype.is_numeric() or dtype.is_temporal():
+            values = [col.min(), col.max()]
+            return max((cell_len(cell(name, v)) for v in values if v is not None), default=1)
+        if dtype == pl.String and name != "pathway":
+            return int(col.str.len_chars().max() or 1)
+        return max((cell_len(cell(name, v)) for v in col.unique().to_list()), default=1)
+
+    @property
+    def frozen_width(self) -> int:
+        """Cells taken by the frozen columns (entry and line) at the left."""
+        return sum(self._widths[j] + _GAP for j in range(self.frozen))
 
     def _total_width(self) -> int:
         return sum(self._widths) + _GAP * len(self._widths)
@@ -205,20 +244,48 @@ class LineGrid(ScrollView, can_focus=True):
                 return f"{text} {'▼' if desc else '▲'}"
         return text
 
+    def _layout(self) -> list[tuple[int, int, int, str]]:
+        """(column, screen x, cells shown, how) for every column on screen: frozen ones first,
+        then the scrolled ones; how = "all", "cut" (text, ends in …) or "blank" (a number that
+        does not fit whole is not shown at all)."""
+        width = max(self.size.width, 1)
+        key = (self.scroll_offset.x, width, id(self._widths), self.frozen)
+        if self._layout_key == key:
+            return self._layout_cache
+        scroll_x = self.scroll_offset.x
+        fw = self.frozen_width
+        out: list[tuple[int, int, int, str]] = []
+        for j in range(len(self.columns)):
+            w = self._widths[j]
+            if j < self.frozen:
+                x = self._offsets[j]
+                shown = max(0, min(w, width - x))
+                if shown:
+                    out.append((j, x, shown, "all" if shown == w else "blank"))
+                continue
+            x = self._offsets[j] - scroll_x
+            lo, hi = max(x, fw), min(x + w, width)
+            if hi <= lo:
+                continue
+            if lo == x and hi == x + w:
+                out.append((j, x, w, "all"))
+            elif lo > x or self._whole[j]:
+                out.append((j, lo, hi - lo, "blank"))
+            else:
+                out.append((j, x, hi - lo, "cut"))
+        self._layout_key = key
+        self._layout_cache = out
+        return out
+
     def _visible_span(self) -> tuple[int, int]:
-        """Indices of the first and last column (partly) on screen."""
-        x0 = self.scroll_offset.x
-        x1 = x0 + max(self.size.width, 1)
-        first, last = 0, len(self.columns) - 1
-        for j, left in enumerate(self._offsets):
-            if left + self._widths[j] <= x0:
-                first = j + 1
-            if left < x1:
-                last = j
-        return min(first, last), last
+        """Indices of the first and last scrolled column (partly) on screen."""
+        scrolled = [j for j, _x, _n, _h in self._layout() if j >= self.frozen]
+        if not scrolled:
+            return (self.frozen, self.frozen - 1)
+        return scrolled[0], scrolled[-1]
 
     def _rows(self, start: int, count: int) -> list[list[str]]:
-        """Display text of rows start..start+count (on-screen columns only; others blank),
+        """Display text of rows start..start+count (frozen and on-screen columns; others blank),
         fetched once per window of a few pages."""
         span = self._visible_span() if self.columns else (0, -1)
         w_start, w_count, rows = self._window
@@ -228,28 +295,43 @@ class LineGrid(ScrollView, can_focus=True):
         fetch = max(count, page) + 2 * page
         begin = max(0, start - page)
         first, last = span
-        names = self.columns[first : last + 1]
+        wanted = list(range(self.frozen)) + list(range(first, last + 1))
+        names = [self.columns[j] for j in wanted]
         out: list[list[str]] = []
         if names:
             window = self._fetch(begin, fetch, names)
             cols = [window.get_column(c).to_list() for c in names]
-            blank_left = [""] * first
-            blank_right = [""] * (len(self.columns) - last - 1)
             for i in range(window.height):
-                cells = [cell(name, cols[j][i]) for j, name in enumerate(names)]
-                out.append(blank_left + cells + blank_right)
+                row = [""] * len(self.columns)
+                for k, j in enumerate(wanted):
+                    row[j] = cell(names[k], cols[k][i])
+                out.append(row)
         self._window = (begin, len(out), out)
         self._window_span = span
         return out[start - begin : start - begin + count]
+
+    def _fit(self, j: int, text: str, shown: int, how: str) -> str:
+        """Cell text in exactly `shown` cells: whole, cut with …, or blank."""
+        w = self._widths[j]
+        if how == "blank":
+            return " " * shown
+        if cell_len(text) > w:
+            text = set_cell_size(text, w - 1) + "…"
+        text = text.rjust(w) if self._right[j] else set_cell_size(text, w)
+        if how == "cut":
+            if not text[shown:].strip():
+                return set_cell_size(text, shown)
+            text = set_cell_size(text, shown - 1) + "…" if shown > 1 else " " * shown
+        return text
 
     # --- rendering -----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         """One terminal line: the header at y=0, then the rows from the scroll offset."""
         width = self.size.width
-        scroll_x, scroll_y = self.scroll_offset
+        scroll_y = self.scroll_offset.y
         base = self.rich_style
         if y == 0:
-            return self._header_strip(scroll_x, width, base)
+            return self._header_strip(width, base)
         row = scroll_y + y - 1
         if row >= self.row_count or not self.columns:
             return Strip.blank(width, base)
@@ -262,33 +344,36 @@ class LineGrid(ScrollView, can_focus=True):
         elif row % 2:
             style = base + self.get_component_rich_style("line-grid--odd")
         cursor_cell = self.get_component_rich_style("line-grid--cursor-cell")
+        cells = texts[0]
         segments: list[Segment] = []
-        for j, text in enumerate(texts[0]):
-            w = self._widths[j]
-            if cell_len(text) > w:
-                text = set_cell_size(text, w - 1) + "…"
-            text = text.rjust(w) if self._right[j] else set_cell_size(text, w)
+        x = 0
+        for j, left, shown, how in self._layout():
+            if left > x:
+                segments.append(Segment(" " * (left - x), style))
             cell_style = (
                 style + cursor_cell if (row == self.cursor_row and j == self.cursor_col) else style
             )
-            segments.append(Segment(text, cell_style))
-            segments.append(Segment(" " * _GAP, style))
-        strip = Strip(segments).crop(scroll_x, scroll_x + width)
-        return strip.extend_cell_length(width, style)
+            segments.append(Segment(self._fit(j, cells[j], shown, how), cell_style))
+            x = left + shown
+        return Strip(segments).crop(0, width).extend_cell_length(width, style)
 
-    def _header_strip(self, scroll_x: int, width: int, base: Style) -> Strip:
+    def _header_strip(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("line-grid--header")
         cur = style + self.get_component_rich_style("line-grid--header-cursor")
         segments: list[Segment] = []
-        for j, name in enumerate(self.columns):
+        x = 0
+        for j, left, shown, how in self._layout():
+            if left > x:
+                segments.append(Segment(" " * (left - x), style))
             w = self._widths[j]
-            text = self._header_text(name)
-            text = set_cell_size(text, w)
+            text = set_cell_size(self._header_text(self.columns[j]), w)
             if self._right[j]:
                 text = text.strip().rjust(w)
+            if how != "all":
+                text = " " * shown if how == "blank" else set_cell_size(text, shown)
             segments.append(Segment(text, cur if j == self.cursor_col else style))
-            segments.append(Segment(" " * _GAP, style))
-        return Strip(segments).crop(scroll_x, scroll_x + width).extend_cell_length(width, style)
+            x = left + shown
+        return Strip(segments).crop(0, width).extend_cell_length(width, style)
 
     # --- cursor --------------------------------------------------------------------------------
     def watch_cursor_row(self, old: int, new: int) -> None:
@@ -304,16 +389,28 @@ class LineGrid(ScrollView, can_focus=True):
             self.refresh()
 
     def watch_cursor_col(self) -> None:
-        """Keep the cursor column on screen."""
-        if not self._widths:
+        """Keep the cursor column on screen, whole."""
+        self.show_column(self.cursor_col)
+
+    def show_column(self, j: int) -> None:
+        """Scroll sideways so column `j` is on screen whole (frozen columns always are)."""
+        if not self._widths or j < self.frozen or j >= len(self._widths):
             return
-        j = self.cursor_col
-        left = self._offsets[j]
-        self.scroll_to_region(
-            Region(left, self.scroll_offset.y, self._widths[j] + _GAP, 1),
-            animate=False,
-            immediate=True,
-        )
+        fw = self.frozen_width
+        avail = max(self.size.width - fw, 1)
+        left = self._offsets[j] - fw
+        right = left + self._widths[j]
+        x = self.scroll_offset.x
+        if left < x:
+            x = left
+        elif right > x + avail:
+            need = right - avail
+            starts = [self._offsets[k] - fw for k in range(self.frozen, j + 1)]
+            x = min((s for s in starts if s >= need), default=left)
+        if x != self.scroll_offset.x:
+            self.scroll_to(x=x, animate=False, immediate=True)
+            self._window = (0, 0, [])
+            self.refresh()
 
     def _scroll_cursor_into_view(self) -> None:
         body = max(self.size.height - 1, 1)
@@ -380,3 +477,9 @@ class LineGrid(ScrollView, can_focus=True):
     def on_resize(self) -> None:
         """Drop the fetched window (the page size changed)."""
         self._window = (0, 0, [])
+        self._layout_key = None
+
+    def cell_text(self, row: int, column: str) -> str:
+        """Full display text of one cell (for the cell view and copying)."""
+        values = self.row_values(row)
+        return cell(column, values.get(column)) if values else ""

@@ -1,4 +1,5 @@
-"""Pathway summary pane: per-pathway lines, entries and IEEPA duty, the pool, nearest deadlines."""
+"""Pathway summary: a side pane (100 columns and more) or a compact totals band (narrower), with
+per-pathway lines, entries and IEEPA duty, the pool, and the deadlines that come first."""
 
 from __future__ import annotations
 
@@ -28,28 +29,81 @@ NARROW_LABELS: dict[str, str] = {
     "zero_duty": "Zero",
     "not_ieepa": "Not IEEPA",
 }
+CIT_CAVEAT = "estimate: when the 1581(i) clock starts is disputed"
+_WIDTH = 45  # text width inside the pane
 
 
-def header_row(narrow: bool = False) -> str:
+def header_row() -> str:
     """Column headings of the pane table."""
-    if narrow:
-        return f"{'Pathway':<9} {'Lines':>7} {'Entr':>5} {'IEEPA duty':>14}"
     return f"{'Pathway':<12} {'Lines':>8} {'Entr':>6} {'IEEPA duty':>15}"
 
 
-def pathway_row(pathway: str, lines: int, entries: int, cents: int, narrow: bool = False) -> str:
+def pathway_row(pathway: str, lines: int, entries: int, cents: int) -> str:
     """One row of the pane table."""
-    if narrow:
-        name = NARROW_LABELS.get(pathway, pathway)
-        return f"{name:<9} {lines:>7} {entries:>5} {dollars(cents):>14}"
     name = SHORT_LABELS.get(pathway, pathway)
     return f"{name:<12} {lines:>8,} {entries:>6,} {dollars(cents):>15}"
+
+
+def band_text(summary: Any, active: tuple[str, ...], width: int) -> Text:
+    """The compact totals band: each pool pathway's lines and IEEPA duty, then the pool."""
+    cells: list[tuple[str, str]] = []
+    for pathway in POOL_PATHWAYS:
+        total = summary.pathways.get(pathway)
+        lines = total.lines if total else 0
+        cents = total.ieepa_duty_cents if total else 0
+        mark = "▸" if pathway in active else " "
+        cells.append((f"{mark}{NARROW_LABELS[pathway]} {lines:,}", dollars(cents)))
+    cells.append((" Pool", dollars(summary.refundable_pool_cents)))
+    per_row = 3 if width >= 66 else 2
+    cell_w = max(width // per_row - 1, 20)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (name, money) in enumerate(cells):
+        if i and i % per_row == 0:
+            text.append("\n")
+        pad = max(cell_w - len(name) - len(money), 1)
+        style = "bold" if name.startswith(" Pool") or name.startswith("▸") else ""
+        text.append(f"{name}{' ' * pad}{money}", style)
+        if (i + 1) % per_row:
+            text.append(" │")
+    return text
+
+
+def deadline_lines(
+    title: str, frame: pl.DataFrame | None, as_of: date, width: int, n: int = 3
+) -> Text:
+    """A titled list of entries with their deadline, days left and IEEPA duty."""
+    text = Text()
+    text.append(title + "\n", "bold")
+    if frame is None or frame.height == 0:
+        text.append("  none\n", "dim")
+        return text
+    for row in frame.head(n).iter_rows(named=True):
+        when = row.get("deadline")
+        entry = safe_text(str(row.get("entry_number") or ""))
+        money = dollars(row.get("ieepa_duty_cents"))
+        days = f"{(when - as_of).days}d" if when else ""
+        stamp = when.isoformat() if when else ""
+        text.append(f"{stamp} {days:>5} {entry:<13} {money:>{max(width - 31, 1)}}\n")
+    return text
 
 
 class PathwayList(OptionList):
     """The pathway rows; Enter filters the grid to the highlighted pathway."""
 
     BINDINGS = [Binding("enter", "select", "Filter to pathway", id="pane.select")]
+
+
+class TotalsBand(Static):
+    """Under 100 columns: the pathway totals in two lines above the grid."""
+
+    DEFAULT_CSS = """
+    TotalsBand { height: 2; background: $panel; color: $text; padding: 0 1; display: none; }
+    TotalsBand.visible { display: block; }
+    """
+
+    def show(self, summary: Any, active: tuple[str, ...]) -> None:
+        """Fill the band from a core Summary (figures as `scan --json`)."""
+        self.update(band_text(summary, active, max(self.size.width - 2, 40)))
 
 
 class PathwayPane(Vertical):
@@ -62,7 +116,6 @@ class PathwayPane(Vertical):
         border-left: vkey $primary 50%;
         padding: 0 0 0 1;
     }
-    PathwayPane.narrow { width: 40; }
     PathwayPane #pane-asof { height: 1; color: $accent; text-style: bold; }
     PathwayPane #pane-header { height: 1; text-style: bold; }
     PathwayPane PathwayList { height: auto; max-height: 10; border: none; padding: 0; }
@@ -76,8 +129,6 @@ class PathwayPane(Vertical):
 
         pathway: str
 
-    _last: tuple[Any, pl.DataFrame, date, tuple[str, ...]] | None = None
-
     def compose(self) -> ComposeResult:
         """As-of line, table header, pathway rows, pool and deadlines."""
         yield Static("As of —", id="pane-asof")
@@ -85,21 +136,15 @@ class PathwayPane(Vertical):
         yield PathwayList(id="pane-list")
         yield Static("", id="pane-foot")
 
-    def set_narrow(self, narrow: bool) -> None:
-        """Compact layout for terminals under 100 columns."""
-        if narrow != self.has_class("narrow"):
-            self.set_class(narrow, "narrow")
-            self.query_one("#pane-header", Static).update(Text(header_row(narrow)))
-            if self._last is not None:
-                self.show(*self._last)
-
     def show(
-        self, summary: Any, deadlines: pl.DataFrame, as_of: date, active: tuple[str, ...]
+        self,
+        summary: Any,
+        deadlines: dict[str, pl.DataFrame],
+        as_of: date,
+        active: tuple[str, ...],
     ) -> None:
-        """Fill the pane from a core Summary (figures as `scan --json`)."""
-        self._last = (summary, deadlines, as_of, active)
-        narrow = self.has_class("narrow")
-        width = 38 if narrow else 45
+        """Fill the pane from a core Summary (figures as `scan --json`) and the soonest
+        deadlines by kind (phase1, protest, cit)."""
         self.query_one("#pane-asof", Static).update(Text(f"As of {as_of.isoformat()}  (a: change)"))
         options: list[Option] = []
         for pathway in PATHWAYS:
@@ -107,8 +152,9 @@ class PathwayPane(Vertical):
             lines = total.lines if total else 0
             entries = total.entries if total else 0
             cents = total.ieepa_duty_cents if total else 0
-            text = Text(pathway_row(pathway, lines, entries, cents, narrow))
+            text = Text(pathway_row(pathway, lines, entries, cents))
             if pathway in active:
+                text = Text("▸") + Text(text.plain[1:])
                 text.stylize("bold reverse")
             elif pathway == "cape_phase1" and cents:
                 text.stylize("bold")
@@ -125,23 +171,25 @@ class PathwayPane(Vertical):
             plist.highlighted = 0
         foot = Text()
         pool = dollars(summary.refundable_pool_cents)
-        foot.append(f"{'Refundable pool':<{width - 17}}{pool:>17}\n", "bold")
-        foot.append("Nearest protest deadlines\n", "bold")
-        if deadlines is None or deadlines.height == 0:
+        foot.append(f"{'Refundable pool':<{_WIDTH - 17}}{pool:>17}\n", "bold")
+        foot.append_text(
+            deadline_lines("Leaving Phase 1 soonest", deadlines.get("phase1"), as_of, _WIDTH)
+        )
+        foot.append_text(
+            deadline_lines("Nearest protest deadlines", deadlines.get("protest"), as_of, _WIDTH)
+        )
+        cit = deadlines.get("cit")
+        foot.append("Earliest CIT deadline\n", "bold")
+        if cit is None or cit.height == 0:
             foot.append("  none\n", "dim")
-        for row in [] if deadlines is None else deadlines.head(5).iter_rows(named=True):
-            deadline = row.get("protest_deadline")
-            left = row.get("days_left")
-            entry = safe_text(str(row.get("entry_number") or ""))
-            cents = row.get("ieepa_duty_cents")
-            money = dollars(cents) if cents is not None else ""
-            when = (
-                deadline.isoformat()[5:]
-                if narrow and deadline
-                else (deadline.isoformat() if deadline else "")
+        else:
+            row = cit.row(0, named=True)
+            when = row["deadline"]
+            foot.append(
+                f"{when.isoformat()} {(when - as_of).days:>5}d "
+                f"{safe_text(str(row['entry_number'])):<13}\n"
             )
-            days = f"{left}d" if left is not None else ""
-            foot.append(f"{when} {days:>5} {entry:<13} {money:>{width - len(when) - 21}}\n")
+            foot.append(f"  {CIT_CAVEAT}\n", "italic")
         self.query_one("#pane-foot", Static).update(foot)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
