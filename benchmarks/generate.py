@@ -314,14 +314,20 @@ MANUFACTURERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 _TEAMS = ("L37", "C22", "N14", "W08")
 _SURETIES = ("036", "457", "762", "161")
-_UNKNOWN_STATUS = ("PENDING", "BYP")
+_UNKNOWN_STATUS = ("HELD", "BYP")
 _STATUS_WORDS = {
     "UNL": "Unliquidated",
     "LIQ": "Liquidated",
     "RLQ": "Reliquidated",
     "SUS": "Suspended",
     "EXT": "Extended",
+    "REV": "Under Review",
+    "PND": "Pending",
+    "TIB": "Open",
+    "FIN": "Final",
 }
+# Protest statuses written with a protest number ("" = blank: still a protest on file, warned).
+_PROTEST_STATUSES = ("OPEN", "", "PENDING", "DENIED", "APPROVED", "WITHDRAWN", "Closed")
 _ALPHA3 = {a2: a3 for a2, a3, _ in COUNTRIES}
 
 # ---------------------------------------------------------------------------------------------
@@ -457,8 +463,10 @@ def _build(
     line_credit: np.ndarray,
     line_value: np.ndarray,
     importer: np.ndarray | None = None,
+    flags: bool = False,
 ) -> Dataset:
-    """Resolve scenarios to components and add realistic context columns."""
+    """Resolve scenarios to components and add realistic context columns; `flags` draws
+    protest, drawback and unclear recon flags on a few entries (ITRAC-RULES v2 §7)."""
     n_e, n_l = len(entry_number), len(line_entry)
     e_date = entry_date.astype(np.int64)
     # --- entry context
@@ -635,7 +643,32 @@ def _build(
             "duty_cents": pl.Series(c_duty.astype(np.int64)),
         }
     )
+    entries = entries.with_columns(
+        protest_number=pl.lit(None, dtype=pl.String),
+        protest_status=pl.lit(None, dtype=pl.String),
+        drawback_flag=pl.lit(None, dtype=pl.String),
+    )
+    if flags:
+        u = rng.random(n_e)
+        has_protest = u < 0.04
+        port = entries["port_code"].to_numpy().astype(str)
+        pnum = np.char.add(np.char.add(port, "-26-"), rng.integers(100000, 999999, n_e).astype(str))
+        pstat = np.array(_PROTEST_STATUSES)[rng.integers(0, len(_PROTEST_STATUSES), n_e)]
+        drawback = np.where(rng.random(n_e) < 0.015, "Y", np.where(u > 0.5, "N", ""))
+        unclear = rng.random(n_e) < 0.004
+        recon = np.where(unclear, "maybe", entries["recon_flag"].to_numpy().astype(str))
+        entries = entries.with_columns(
+            protest_number=_blank_series(np.where(has_protest, pnum, "")),
+            protest_status=_blank_series(np.where(has_protest, pstat, "")),
+            drawback_flag=_blank_series(drawback),
+            recon_flag=pl.Series(recon, dtype=pl.String),
+        )
     return Dataset(entries, lines, comps)
+
+
+def _blank_series(values: np.ndarray) -> pl.Series:
+    s = pl.Series(values.astype(str), dtype=pl.String)
+    return pl.select(pl.when(s != "").then(s)).to_series()
 
 
 def generate_dataset(
@@ -695,6 +728,21 @@ def generate_dataset(
     dated |= (status == "UNK") & (rng.random(n_e) < 0.5)
     liq = np.where(dated, liq, -1)
     status = np.where(status == "UNK", np.array(_UNKNOWN_STATUS)[rng.integers(0, 2, n_e)], status)
+    # v2 statuses and entry type 23 from a second stream (the v1 draws above stay as they were)
+    rng2 = np.random.default_rng([seed, 2])
+    v = rng2.random(n_e)
+    undated = liq < 0
+    status = np.where(
+        (status == "UNL") & (v < 0.10),
+        "REV",
+        np.where(
+            (status == "UNL") & (v > 0.95),
+            "TIB",
+            np.where((status == "UNL") & (v > 0.91), "PND", status),
+        ),
+    )
+    status = np.where((status == "LIQ") & ~undated & (rng2.random(n_e) < 0.06), "FIN", status)
+    etype = np.where((etype == "01") & (rng2.random(n_e) < 0.01), "23", etype)
     weights = np.array([c[2] for c in COUNTRIES], dtype=float)
     e_country = rng.choice(len(COUNTRIES), n_e, p=weights / weights.sum())
     # lines
@@ -732,6 +780,7 @@ def generate_dataset(
         line_scenario=l_scen,
         line_credit=credit,
         line_value=dollars * 100,
+        flags=True,
     )
 
 
@@ -828,8 +877,16 @@ class JunkSpec:
     sci_entry: int = 1
 
 
-def _row_index(ds: Dataset, same_row: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Per output row: line index and component index (-1: the commodity row / no code)."""
+ORDERS = ("ch99_first", "commodity_first")
+
+
+def _row_index(
+    ds: Dataset, same_row: bool, order: str = "ch99_first"
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per output row: line index and component index (-1: the commodity row / no code).
+
+    Separate rows come in CBP's order by default (Chapter 99 rows first, the commodity row
+    last); `order="commodity_first"` puts the commodity row first."""
     n_l = ds.lines.height
     c_line = ds.comps["line_idx"].to_numpy()
     nc = np.bincount(c_line, minlength=n_l)
@@ -839,15 +896,21 @@ def _row_index(ds: Dataset, same_row: bool) -> tuple[np.ndarray, np.ndarray]:
     ordinal = np.arange(len(row_line)) - np.repeat(np.cumsum(per) - per, per)
     if same_row:
         row_comp = np.where(nc[row_line] > 0, c_off[row_line] + ordinal, -1)
-    else:
+    elif order == "commodity_first":
         row_comp = np.where(ordinal > 0, c_off[row_line] + ordinal - 1, -1)
+    elif order == "ch99_first":
+        row_comp = np.where(ordinal < nc[row_line], c_off[row_line] + ordinal, -1)
+    else:
+        raise ValueError(f"unknown order {order!r} (orders: {', '.join(ORDERS)})")
     return row_line, row_comp
 
 
-def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, dict[str, str]]:
+def _layout_frames(
+    ds: Dataset, layout: str, order: str = "ch99_first", line_numbers: bool = True
+) -> tuple[pl.DataFrame, np.ndarray, dict[str, str]]:
     """The clean rows of `layout` and a role -> header map (entry, line, hts, value, duty...)."""
     same = layout == "same_row"
-    row_line, row_comp = _row_index(ds, same)
+    row_line, row_comp = _row_index(ds, same, order)
     row_entry = ds.lines["entry_idx"].to_numpy()[row_line]
     idx = pl.DataFrame(
         {
@@ -882,7 +945,7 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
             "Filer Code": pl.col("entry_number").str.slice(0, 3),
             "Entry Type Code": pl.col("entry_type"),
             "Entry Date": pl.col("entry_date").dt.strftime(iso),
-            "Filing Date": pl.col("filed_date").dt.strftime(iso),
+            "Entry Summary Date": pl.col("filed_date").dt.strftime(iso),
             "Import Date": pl.col("import_date").dt.strftime(iso),
             "Port of Entry Code": pl.col("port_code"),
             "Port Name": pl.col("port_name"),
@@ -933,7 +996,10 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
             "Line HMF Amount": pl.when(k)
             .then(None)
             .otherwise(_money(pl.col("hmf_cents"), "plain")),
-            "Recon Flag": pl.col("recon_flag"),
+            "Reconciliation Indicator": pl.col("recon_flag"),
+            "Protest Number": pl.col("protest_number"),
+            "Protest Status": pl.col("protest_status"),
+            "Drawback Indicator": pl.col("drawback_flag"),
         }
         roles = {
             "entry": "Entry Summary Number",
@@ -977,6 +1043,10 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
             "MPF": _money(pl.col("mpf_cents"), "dollar"),
             "HMF": _money(pl.col("hmf_cents"), "dollar"),
             "SPI": pl.col("spi"),
+            "Recon Flag": pl.col("recon_flag"),
+            "Protest Number": pl.col("protest_number"),
+            "Protest Status": pl.col("protest_status"),
+            "Drawback Designation": pl.col("drawback_flag"),
         }
         roles = {
             "entry": "Entry Number",
@@ -1020,6 +1090,10 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
             "Mfr Name": pl.when(nk).then(pl.col("manufacturer")),
             "Carrier": pl.col("carrier"),
             "B/L No": pl.col("bill_of_lading"),
+            "Recon Flag": pl.col("recon_flag"),
+            "Protest No": pl.col("protest_number"),
+            "Protest Status": pl.col("protest_status"),
+            "Drawback Flag": pl.col("drawback_flag"),
         }
         roles = {
             "entry": "Entry No",
@@ -1031,6 +1105,12 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
         }
     else:
         raise ValueError(f"unknown layout {layout!r}")
+    if not line_numbers and "line" in roles:
+        names = list(cols)
+        line_col = roles.pop("line")
+        if roles["first_line_col"] == line_col:  # line-level columns start right after it
+            roles["first_line_col"] = names[names.index(line_col) + 1]
+        cols.pop(line_col)
     out = f.select(**{h: _blank_null(e.cast(pl.String)) for h, e in cols.items()})
     return out, row_entry, roles
 
@@ -1038,6 +1118,7 @@ def _layout_frames(ds: Dataset, layout: str) -> tuple[pl.DataFrame, np.ndarray, 
 _LEGACY_ENTRY_COLUMNS = frozenset(
     {"Importer", "Importer Name", "Entry No", "Entry Type", "Entry Dt", "Port", "Filer"}
     | {"Liq Status", "Liq Dt", "Carrier", "B/L No"}
+    | {"Recon Flag", "Protest No", "Protest Status", "Drawback Flag"}
 )
 
 
@@ -1052,10 +1133,22 @@ def _junk_entry_numbers(ds: Dataset, n: int, rng: np.random.Generator) -> list[s
     return out
 
 
-def render(ds: Dataset, layout: str, *, junk: JunkSpec | None = None, seed: int = 0) -> Rendered:
-    """Render `ds` into `layout` (es003 | same_row | legacy), planting `junk` if given."""
+def render(
+    ds: Dataset,
+    layout: str,
+    *,
+    junk: JunkSpec | None = None,
+    seed: int = 0,
+    order: str = "ch99_first",
+    line_numbers: bool = True,
+) -> Rendered:
+    """Render `ds` into `layout` (es003 | same_row | legacy | xlsx), planting `junk` if given.
+
+    `order`: where separate Chapter 99 rows sit (CBP's "ch99_first", or "commodity_first");
+    `line_numbers=False` drops the line-number column (es003/xlsx: lines are then bounded by
+    the tariff ordinal's restarts)."""
     key = "es003" if layout == "xlsx" else layout
-    frame, row_entry, roles = _layout_frames(ds, key)
+    frame, row_entry, roles = _layout_frames(ds, key, order, line_numbers)
     counts = dict.fromkeys(JUNK_KINDS, 0)
     money_cols = tuple(
         h for h in frame.columns if h in {roles["value"], roles["duty"]} or h.endswith("Amount")
@@ -1195,7 +1288,11 @@ def _write_xlsx(r: Rendered, out: Path) -> None:
     headers = r.frame.columns
     money = {headers.index(h) for h in r.money_columns}
     dates = {headers.index(h) for h in r.date_columns}
-    ints = {headers.index(h) for h in ("Entry Summary Line Number", "Tariff Ordinal Number")}
+    ints = {
+        headers.index(h)
+        for h in ("Entry Summary Line Number", "Tariff Ordinal Number")
+        if h in headers
+    }
     for c, h in enumerate(headers):
         ws.write_string(0, c, h)
     for ri, row in enumerate(r.frame.iter_rows(), start=1):
@@ -1226,9 +1323,11 @@ def write_export(
     parts: int = 1,
     junk: JunkSpec | None = None,
     seed: int = 0,
+    order: str = "ch99_first",
+    line_numbers: bool = True,
 ) -> tuple[list[Path], dict[str, int]]:
     """Render and write; returns the files written and the junk planted."""
-    r = render(ds, layout, junk=junk, seed=seed)
+    r = render(ds, layout, junk=junk, seed=seed, order=order, line_numbers=line_numbers)
     return write_rendered(r, out, parts=parts), r.junk
 
 
@@ -1237,21 +1336,51 @@ def write_export(
 # ---------------------------------------------------------------------------------------------
 
 _STATUS = {
-    "UNL": "UNL",
+    **{code: code for code in _STATUS_WORDS},
     "UNLIQUIDATED": "UNL",
-    "LIQ": "LIQ",
+    "NOT LIQUIDATED": "UNL",
     "LIQUIDATED": "LIQ",
-    "RLQ": "RLQ",
     "RELIQUIDATED": "RLQ",
-    "SUS": "SUS",
     "SUSPENDED": "SUS",
-    "EXT": "EXT",
     "EXTENDED": "EXT",
+    "UNDER REVIEW": "REV",
+    "PENDING": "PND",
+    "OPEN": "TIB",
+    "CLOSED": "TIB",
+    "FINAL": "FIN",
+}
+# v2 defaults of the rules file, restated (the oracle shares nothing with itrac_tui)
+_V2 = {
+    "phase1_days": 80,
+    "protest_days": 180,
+    "margin": 7,
+    "excluded_types": ("08", "09", "47", "23"),
+    "recon_from": date(2026, 6, 29),
+    "recon_types": ("01", "02", "06"),
+    "closed": ("DENIED", "APPROVED", "WITHDRAWN", "CLOSED"),
+    "window": (date(2025, 2, 4), date(2026, 2, 23)),
+    "true": ("Y", "YES", "TRUE", "1", "X", "T"),
+    "false": ("N", "NO", "FALSE", "0", "F"),
+}
+REASON_PATHWAYS = {
+    "entry_type": "review",
+    "tib_status": "review",
+    "drawback": "review",
+    "protest_on_file": "protest",
+    "recon_flagged": "hold",
+    "adcvd_pending": "hold",
+    "unliquidated": "cape_phase1",
+    "no_liquidation_columns": "review",
+    "no_liquidation_date": "review",
+    "liquidated_recently": "cape_phase1",
+    "protest_window": "protest",
+    "protest_window_closed": "cit",
+    "unknown_status": "review",
 }
 
 
 def _program(code: str) -> str:
-    """Program id of a 9903.NN.NN code per spec §6."""
+    """Program id of a 9903.NN.NN code per spec §6 (v2 table)."""
     digits = code.replace(".", "")
     if not digits.startswith("9903") or len(digits) < 8:
         return "other_ch99"
@@ -1262,16 +1391,21 @@ def _program(code: str) -> str:
             (25, 76, "ieepa_reciprocal"),
             (77, 83, "ieepa_brazil"),
             (84, 89, "ieepa_india"),
+            (90, 90, "ieepa_brazil"),
         ):
             if lo <= sub <= hi:
                 return prog
         return "other_ch99"
     if heading == "02" and 1 <= sub <= 99:
         return "ieepa_reciprocal"
-    if heading in {"74", "76", "78", "80", "81", "85", "94"}:
+    if heading == "96":
+        return "ieepa_reciprocal"
+    if heading in {"74", "76", "78", "79", "80", "81", "82", "85", "94"}:
         return "section_232"
-    if heading in {"88", "91"}:
+    if heading in {"88", "89", "91", "05"}:
         return "section_301"
+    if heading == "03":
+        return "section_122"
     return "other_ch99"
 
 
@@ -1279,19 +1413,78 @@ def _cents(c: int) -> str:
     return f"{'-' if c < 0 else ''}{abs(c) // 100}.{abs(c) % 100:02d}"
 
 
+def _flag(value: object) -> tuple[bool, bool]:
+    """(set, unclear) of an indicator cell per the documented rule."""
+    word = str(value or "").strip().upper()
+    if not word or word in _V2["false"]:
+        return False, False
+    return True, word not in _V2["true"]
+
+
+def _route(
+    *,
+    status: str | None,
+    etype: str | None,
+    liq: date | None,
+    recon: bool,
+    drawback: bool,
+    protest: bool,
+    as_of: date,
+    suspended_pathway: str,
+    has_liquidation: bool,
+) -> tuple[str, str]:
+    """(pathway, reason) of a refundable line, the §7 table top to bottom."""
+    if etype in _V2["excluded_types"]:
+        return "review", "entry_type"
+    if status == "TIB":
+        return "review", "tib_status"
+    if drawback:
+        return "review", "drawback"
+    if protest:
+        return "protest", "protest_on_file"
+    if recon and not (as_of >= _V2["recon_from"] and etype in _V2["recon_types"]):
+        return "hold", "recon_flagged"
+    if status == "PND":
+        return "hold", "adcvd_pending"
+    for code, reason in (("SUS", "suspended"), ("EXT", "extended"), ("REV", "under_review")):
+        if status == code:
+            return suspended_pathway, reason
+    if status == "UNL":
+        return "cape_phase1", "unliquidated"
+    if not has_liquidation:
+        return "review", "no_liquidation_columns"
+    if status in ("LIQ", "RLQ", "FIN"):
+        if liq is None:
+            return "review", "no_liquidation_date"
+        days = max(0, (as_of - liq).days)
+        if days <= _V2["phase1_days"]:
+            return "cape_phase1", "liquidated_recently"
+        if days <= _V2["protest_days"]:
+            return "protest", "protest_window"
+        return "cit", "protest_window_closed"
+    return "review", "unknown_status"
+
+
 def oracle_lines(
     ds: Dataset,
     as_of: date,
     *,
-    phase1_days: int = 80,
-    protest_days: int = 180,
-    excluded_types: Sequence[str] = ("08", "09", "47"),
+    suspended_pathway: str = "cape_phase1",
+    has_liquidation: bool = True,
 ) -> list[dict[str, object]]:
-    """Per line: entry number, line number, IEEPA duty (cents), pathway, warnings flags."""
-    e_num = ds.entries["entry_number"].to_list()
-    e_type = ds.entries["entry_type"].to_list()
-    e_status = ds.entries["status"].to_list()
-    e_liq = ds.entries["liq_date"].to_list()
+    """Per line: entry number, line number, IEEPA duty (cents), pathway, reason, warning codes."""
+    ent = ds.entries
+    e_num = ent["entry_number"].to_list()
+    e_type = ent["entry_type"].to_list()
+    e_status = ent["status"].to_list()
+    e_liq = ent["liq_date"].to_list()
+    e_date = ent["entry_date"].to_list()
+
+    def get(name: str) -> list[object]:
+        return ent[name].to_list() if name in ent.columns else [None] * ent.height
+
+    e_recon, e_drawback = get("recon_flag"), get("drawback_flag")
+    e_pnum, e_pstat = get("protest_number"), get("protest_status")
     comps: dict[int, list[tuple[str, int]]] = {}
     for li, code, cents in zip(
         ds.comps["line_idx"].to_list(),
@@ -1301,6 +1494,7 @@ def oracle_lines(
     ):
         comps.setdefault(li, []).append((code, cents))
     valid = {n: entry_number_valid(n) for n in e_num}
+    lo, hi = _V2["window"]
     out: list[dict[str, object]] = []
     for li, (ei, line_no) in enumerate(
         zip(ds.lines["entry_idx"].to_list(), ds.lines["line_no"].to_list(), strict=True)
@@ -1308,40 +1502,59 @@ def oracle_lines(
         progs = [(_program(c), d) for c, d in comps.get(li, [])]
         ieepa = [d for p, d in progs if p.startswith("ieepa")]
         ieepa_cents = sum(ieepa)
-        status = _STATUS.get((e_status[ei] or "").strip().upper(), e_status[ei])
+        raw = e_status[ei]
+        status = _STATUS.get(" ".join(str(raw or "").upper().split()), raw) if raw else None
+        recon, recon_unclear = _flag(e_recon[ei])
+        drawback, drawback_unclear = _flag(e_drawback[ei])
+        pnum = str(e_pnum[ei] or "").strip()
+        pstat = str(e_pstat[ei] or "").strip()
+        protest = bool(pnum) and pstat.upper() not in _V2["closed"]
         liq = e_liq[ei]
         if not ieepa:
-            pathway = "not_ieepa"
+            pathway = reason = "not_ieepa"
         elif ieepa_cents == 0:
             stacked = any(p == "section_232" for p, _ in progs)
-            pathway = "stacked_zero" if stacked else "zero_duty"
-        elif e_type[ei] in excluded_types:
-            pathway = "review"
-        elif status == "SUS":
-            pathway = "hold"
-        elif status in ("UNL", "EXT"):
-            pathway = "cape_phase1"
-        elif status in ("LIQ", "RLQ"):
-            if liq is None:
-                pathway = "review"
-            else:
-                days = max(0, (as_of - liq).days)
-                if days <= phase1_days:
-                    pathway = "cape_phase1"
-                elif days <= protest_days:
-                    pathway = "protest"
-                else:
-                    pathway = "cit"
+            pathway = reason = "stacked_zero" if stacked else "zero_duty"
         else:
-            pathway = "review"
+            pathway, reason = _route(
+                status=status,
+                etype=e_type[ei],
+                liq=liq,
+                recon=recon,
+                drawback=drawback,
+                protest=protest,
+                as_of=as_of,
+                suspended_pathway=suspended_pathway,
+                has_liquidation=has_liquidation,
+            )
+        warnings = []
+        if not valid[e_num[ei]]:
+            warnings.append("check_digit")
+        if raw and status not in _STATUS.values():
+            warnings.append("unknown_status")
+        edate = e_date[ei]
+        if ieepa_cents != 0 and edate is not None and not (lo <= edate <= hi):
+            warnings.append("ieepa_outside_window")
+        if pnum and not pstat:
+            warnings.append("protest_status_blank")
+        if recon_unclear or drawback_unclear:
+            warnings.append("unclear_flag")
+        if reason == "liquidated_recently" and liq is not None:
+            until = liq + timedelta(days=_V2["phase1_days"])
+            if (until - as_of).days <= _V2["margin"]:
+                warnings.append("phase1_cliff")
+            if status == "RLQ":
+                warnings.append("rlq_phase1")
         out.append(
             {
                 "entry_number": e_num[ei],
                 "line_no": line_no,
                 "ieepa_cents": ieepa_cents,
                 "pathway": pathway,
+                "reason": reason,
+                "warnings": warnings,
                 "check_ok": valid[e_num[ei]],
-                "status_unknown": bool(e_status[ei]) and status not in _STATUS.values(),
+                "status_unknown": "unknown_status" in warnings,
             }
         )
     return out
@@ -1352,12 +1565,18 @@ def expected_summary(
     as_of: date,
     layout: str = "es003",
     junk: Mapping[str, int] | None = None,
+    *,
+    order: str = "ch99_first",
+    line_numbers: bool = True,
+    parts: int = 1,
+    suspended_pathway: str = "cape_phase1",
 ) -> dict[str, object]:
     """The JSON `itrac-tui scan --json` must print for a rendering of `ds`, in the shape of
     `comparable()`. Junk rows (counts from `render`) are all read; blank, header, roll-up and
     total rows are set aside; `N/A`/`#VALUE!` money and scientific entry numbers are rejected.
-    Warnings: lines per line-warning code, rows per set_aside/rejected (only non-zero codes)."""
-    lines = oracle_lines(ds, as_of)
+    Warnings: lines per line-warning code, rows per set_aside/rejected, files per file notice
+    (ch99_order when the orientation had to be detected); only non-zero codes."""
+    lines = oracle_lines(ds, as_of, suspended_pathway=suspended_pathway)
     junk = dict(junk or {})
     rejected = sum(junk.get(k, 0) for k in ("na_money", "value_error", "sci_entry"))
     set_aside = sum(
@@ -1370,11 +1589,23 @@ def expected_summary(
         mine = [ln for ln in lines if ln["pathway"] == p]
         cents = sum(int(ln["ieepa_cents"]) for ln in mine)  # type: ignore[call-overload]
         pool += cents
+        reasons: dict[str, int] = {}
+        for ln in mine:
+            reasons[str(ln["reason"])] = reasons.get(str(ln["reason"]), 0) + 1
         pathways[p] = {
             "lines": len(mine),
             "entries": len({ln["entry_number"] for ln in mine}),
             "ieepa_duty": _cents(cents),
+            "reasons": reasons,
         }
+    counts: dict[str, int] = {}
+    for ln in lines:
+        for code in ln["warnings"]:  # type: ignore[attr-defined]
+            counts[code] = counts.get(code, 0) + 1
+    counts["set_aside"] = set_aside
+    counts["rejected"] = rejected
+    if key == "legacy":  # no line numbers, no ordinals: the orientation is detected per file
+        counts["ch99_order"] = parts
     return {
         "as_of": as_of.isoformat(),
         "rows_read": ds.rows(key) + rejected + set_aside,
@@ -1387,28 +1618,20 @@ def expected_summary(
         "excluded": {
             p: {"lines": sum(1 for ln in lines if ln["pathway"] == p)} for p in EXCLUDED_PATHWAYS
         },
-        "warnings": {
-            code: n
-            for code, n in (
-                ("check_digit", sum(1 for ln in lines if not ln["check_ok"])),
-                ("unknown_status", sum(1 for ln in lines if ln["status_unknown"])),
-                ("set_aside", set_aside),
-                ("rejected", rejected),
-            )
-            if n
-        },
+        "warnings": {code: n for code, n in sorted(counts.items()) if n},
     }
 
 
 def comparable(scan_json: Mapping[str, object]) -> dict[str, object]:
-    """`itrac-tui scan --json` reduced to the oracle's shape (no files; warnings code -> count)."""
+    """`itrac-tui scan --json` reduced to the oracle's shape (no files; warnings code -> count;
+    reasons compared as dicts)."""
     out = {k: v for k, v in scan_json.items() if k != "files"}
     warnings = out.get("warnings")
     if isinstance(warnings, list):
         counts: dict[str, int] = {}
         for w in warnings:
             counts[w["code"]] = counts.get(w["code"], 0) + int(w.get("count") or 0)
-        out["warnings"] = {k: v for k, v in counts.items() if v}
+        out["warnings"] = {k: v for k, v in sorted(counts.items()) if v}
     return out
 
 
@@ -1522,7 +1745,7 @@ def sample_dataset(seed: int = 20261122) -> Dataset:
     n = len(l_entry)
     dollars = np.clip(np.exp(rng.normal(np.log(9000), 1.1, n)), 120, 400_000).astype(np.int64)
     dollars = np.where(np.array(types)[l_entry] == "11", np.minimum(dollars, 900), dollars)
-    return _build(
+    ds = _build(
         rng,
         entry_number=numbers,
         entry_type=types,
@@ -1537,6 +1760,12 @@ def sample_dataset(seed: int = 20261122) -> Dataset:
         line_value=dollars * 100,
         importer=np.zeros(len(numbers), dtype=np.int64),
     )
+    # v2: a protest already on file (number, blank status) on the 81-day entry
+    on_file = pl.col("entry_number").str.starts_with("EX7-3161402")
+    entries = ds.entries.with_columns(
+        protest_number=pl.when(on_file).then(pl.lit("2704-26-100123")).otherwise("protest_number")
+    )
+    return Dataset(entries, ds.lines, ds.comps)
 
 
 def worked_example_dataset() -> Dataset:
@@ -1692,7 +1921,7 @@ def write_samples(out_dir: str | Path) -> dict[str, object]:
     expected = {
         "es003_sample": expected_summary(ds, sample_as_of, "es003"),
         "same_row_sample": expected_summary(ds, sample_as_of, "same_row"),
-        "legacy_sample": expected_summary(ds, sample_as_of, "legacy"),
+        "legacy_sample": expected_summary(ds, sample_as_of, "legacy", parts=2),
         "worked_example": expected_summary(worked_example_dataset(), worked_as_of, "same_row"),
         "reconcile_total_duty": expected_reconcile(ds, ap_logical),
     }
@@ -1706,11 +1935,15 @@ def _readme(ds: Dataset, expected: Mapping[str, object]) -> str:
     rec = expected["reconcile_total_duty"]
     assert isinstance(es, dict) and isinstance(we, dict) and isinstance(rec, dict)
     per_line = oracle_lines(ds, DEFAULT_AS_OF)
-    table = ["| pathway | lines | entries | IEEPA duty |", "|---|---:|---:|---:|"]
+    table = [
+        "| pathway | lines | entries | IEEPA duty | reasons (lines) |",
+        "|---|---:|---:|---:|---|",
+    ]
     for p, v in es["pathways"].items():
-        table.append(f"| {p} | {v['lines']} | {v['entries']} | {v['ieepa_duty']} |")
+        why = ", ".join(f"{r} {n}" for r, n in v["reasons"].items())
+        table.append(f"| {p} | {v['lines']} | {v['entries']} | {v['ieepa_duty']} | {why} |")
     for p, v in es["excluded"].items():
-        table.append(f"| {p} | {v['lines']} | | |")
+        table.append(f"| {p} | {v['lines']} | | | |")
     rows_read = ", ".join(
         f"{k}: {expected[k]['rows_read']}"  # type: ignore[index]
         for k in ("es003_sample", "same_row_sample", "legacy_sample")
@@ -1726,7 +1959,7 @@ edit by hand. All three export layouts hold the SAME logical export: {es["entrie
 | file | what it is |
 |---|---|
 | `es003_sample.csv` | ES-003 "Entry Summary Line Tariff Details": separate Chapter 99 rows, \
-44 columns, UTF-8; opened by default |
+47 columns, UTF-8; opened by default |
 | `same_row_sample.csv` | same export, Chapter 99 code and duty on the commodity row \
 ("Chapter 99 HTS", "IEEPA Duty Paid"), `$1,234.56`, MM/DD/YYYY |
 | `legacy_sample_part1.csv`, `legacy_sample_part2.csv` | same export, older ITRAC: cp1252, \
@@ -1737,16 +1970,20 @@ split between entries |
 
 ## Expected `itrac-tui scan --json` (es003_sample.csv, as of {es["as_of"]})
 
-Identical for the three layouts except `rows_read` ({rows_read}).
+Identical for the three layouts except `rows_read` ({rows_read}) and, for the legacy parts (no
+line numbers, no tariff ordinals), a `ch99_order` notice saying which way round the Chapter 99
+rows were read. Separate Chapter 99 rows come in CBP's order (before their commodity row).
 
 {chr(10).join(table)}
 
 Refundable pool: **{es["refundable_pool"]}**. Warnings: check_digit on
-{es["warnings"].get("check_digit", 0)} lines (entries {", ".join(bad)}), unknown_status on
-{es["warnings"].get("unknown_status", 0)} lines (status `PENDING`). One RLQ line carries a
-negative IEEPA credit. Boundaries as of 2026-11-22: liquidated 2026-09-03 (80 days) is CAPE
-Phase 1, 2026-09-02 (81) protest, 2026-05-26 (180) protest, 2026-05-25 (181) CIT, 2026-12-05
-(future, 0 days) CAPE Phase 1.
+{es["warnings"].get("check_digit", 0)} lines (entries {", ".join(bad)}). Status `PENDING` is
+AD/CVD pending at Commerce (hold, `adcvd_pending`); `SUS`/`EXT` go to CAPE Phase 1 (CAPE takes
+them now, ITRAC-RULES v2); entry EX7-3161402 has a protest on file (number, blank status:
+`protest_on_file`, warned `protest_status_blank`). One RLQ line carries a negative IEEPA credit.
+Boundaries as of 2026-11-22: liquidated 2026-09-03 (80 days) is CAPE Phase 1, 2026-09-02 (81)
+protest, 2026-05-26 (180) protest, 2026-05-25 (181) CIT, 2026-12-05 (future, 0 days) CAPE
+Phase 1.
 
 ```json
 {json.dumps(es, indent=2)}
@@ -1785,6 +2022,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--layout", choices=LAYOUTS, default="es003")
     p.add_argument("--out", type=Path, help="output file (parts get _partN)")
     p.add_argument("--parts", type=int, default=1, help="split into N files between entries")
+    p.add_argument(
+        "--order",
+        choices=ORDERS,
+        default="ch99_first",
+        help="separate Chapter 99 rows before (CBP's order) or after the commodity row",
+    )
+    p.add_argument(
+        "--no-line-numbers",
+        action="store_true",
+        help="es003/xlsx without the line-number column (tariff ordinals bound the lines)",
+    )
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--as-of", type=date.fromisoformat, default=DEFAULT_AS_OF)
     p.add_argument("--invalid-check", type=float, default=0.02, help="fraction of bad check digits")
@@ -1803,7 +2051,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ds = generate_dataset(a.lines, **kw) if a.lines else generate_rows(a.rows, a.layout, **kw)
     t1 = time.perf_counter()
     paths, junk = write_export(
-        ds, a.layout, a.out, parts=a.parts, junk=JunkSpec() if a.junk else None, seed=a.seed
+        ds,
+        a.layout,
+        a.out,
+        parts=a.parts,
+        junk=JunkSpec() if a.junk else None,
+        seed=a.seed,
+        order=a.order,
+        line_numbers=not a.no_line_numbers,
     )
     t2 = time.perf_counter()
     size_mb = sum(x.stat().st_size for x in paths) / 1e6
@@ -1818,7 +2073,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("junk planted: " + ", ".join(f"{k}={v}" for k, v in junk.items()))
     if a.expected:
         t3 = time.perf_counter()
-        summary = expected_summary(ds, a.as_of, a.layout, junk)
+        summary = expected_summary(ds, a.as_of, a.layout, junk, parts=a.parts)
         a.expected.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
         print(f"oracle {time.perf_counter() - t3:.1f}s -> {a.expected}")
     return 0

@@ -93,7 +93,9 @@ def _logical_from_dataset(ds: g.Dataset) -> list[tuple]:
     return out
 
 
-def _logical_from_file(layout: str, rows: list[dict[str, str]]) -> list[tuple]:
+def _logical_from_file(
+    layout: str, rows: list[dict[str, str]], ch99_first: bool = True
+) -> list[tuple]:
     """An independent reader of the three layouts (clean files only)."""
     words = {v: k for k, v in g._STATUS_WORDS.items()}
     lines: list[list] = []
@@ -129,6 +131,7 @@ def _logical_from_file(layout: str, rows: list[dict[str, str]]) -> list[tuple]:
     coo_c = "Country of Origin Code" if es else "Country of Origin"
     val_c = "Line Tariff Goods Value Amount" if es else "Entered Value"
     duty_c = "Line Tariff Duty Amount" if es else "EstDuty"
+    pending: list[tuple[str, int | None]] = []  # Chapter 99 rows before their commodity row
     for r in rows:
         hts = _canon_hts(r[hts_c])
         if hts.startswith("9903"):
@@ -136,7 +139,10 @@ def _logical_from_file(layout: str, rows: list[dict[str, str]]) -> list[tuple]:
                 assert r[val_c] == "0.00"
             else:
                 assert r[val_c] == "" and r[coo_c] == ""
-            lines[-1][8].append((hts, _money(r[duty_c])))
+            if ch99_first:
+                pending.append((hts, _money(r[duty_c])))
+            else:
+                lines[-1][8].append((hts, _money(r[duty_c])))
             continue
         status = r[cols[1]]
         lines.append(
@@ -149,9 +155,11 @@ def _logical_from_file(layout: str, rows: list[dict[str, str]]) -> list[tuple]:
                 r[coo_c] if es else ALPHA2[r[coo_c]],
                 _money(r[val_c]),
                 _money(r[duty_c]),
-                [],
+                pending,
             ]
         )
+        pending = []
+    assert not pending
     return [(*ln[:8], tuple(ln[8])) for ln in lines]
 
 
@@ -194,8 +202,18 @@ def test_generated_invalid_fraction(small: g.Dataset) -> None:
 def test_oracle_worked_example() -> None:
     s = g.expected_summary(g.worked_example_dataset(), WORKED_AS_OF, "same_row")
     assert s["refundable_pool"] == "33570.00"
-    assert s["pathways"]["cape_phase1"] == {"lines": 1, "entries": 1, "ieepa_duty": "24850.00"}
-    assert s["pathways"]["cit"] == {"lines": 1, "entries": 1, "ieepa_duty": "8720.00"}
+    assert s["pathways"]["cape_phase1"] == {
+        "lines": 1,
+        "entries": 1,
+        "ieepa_duty": "24850.00",
+        "reasons": {"liquidated_recently": 1},
+    }
+    assert s["pathways"]["cit"] == {
+        "lines": 1,
+        "entries": 1,
+        "ieepa_duty": "8720.00",
+        "reasons": {"protest_window_closed": 1},
+    }
     assert s["excluded"] == {
         "stacked_zero": {"lines": 1},
         "zero_duty": {"lines": 0},
@@ -233,8 +251,8 @@ def test_oracle_pathway_boundaries_on_the_sample() -> None:
     assert by_entry["SP7-2264388"] & pool == {"cape_phase1"}  # future liquidation date
     assert by_entry["EX7-3157764"] & pool == {"review"}  # LIQ without a date
     assert by_entry["SP7-2263301"] & pool == {"review"}  # type 09
-    assert by_entry["9KJ-0530018"] & pool == {"hold"}  # SUS (type 03)
-    assert by_entry["SP7-2263870"] & pool == {"review"}  # unknown status
+    assert by_entry["9KJ-0530018"] & pool == {"cape_phase1"}  # SUS (type 03): v2, CAPE now
+    assert by_entry["SP7-2263870"] & pool == {"hold"}  # PENDING: AD/CVD at Commerce
 
 
 def test_sample_covers_every_pathway() -> None:
@@ -246,6 +264,7 @@ def test_sample_covers_every_pathway() -> None:
     assert ds.comps.filter(pl.col("duty_cents") < 0)["line_idx"].n_unique() == 1
     for layout in ("same_row", "legacy"):
         other = g.expected_summary(ds, g.DEFAULT_AS_OF, layout)
+        other["warnings"].pop("ch99_order", None)  # the detected order is said (legacy)
         assert {**other, "rows_read": 0} == {**s, "rows_read": 0}
 
 
@@ -268,17 +287,37 @@ def test_comparable_reshapes_the_scan_json() -> None:
 # --- renderers -------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("order", g.ORDERS)
 @pytest.mark.parametrize("layout", ["es003", "same_row", "legacy"])
 def test_renderers_carry_the_same_logical_lines(
-    layout: str, small: g.Dataset, tmp_path: Path
+    layout: str, order: str, small: g.Dataset, tmp_path: Path
 ) -> None:
     parts = 3 if layout == "legacy" else 1
-    paths, junk = g.write_export(small, layout, tmp_path / f"{layout}.csv", parts=parts)
+    paths, junk = g.write_export(
+        small, layout, tmp_path / f"{layout}.csv", parts=parts, order=order
+    )
     assert not any(junk.values())
     enc = "cp1252" if layout == "legacy" else "utf-8"
     _, rows = _read(paths, enc)
     assert len(rows) == small.rows(layout)
-    assert _logical_from_file(layout, rows) == _logical_from_dataset(small)
+    got = _logical_from_file(layout, rows, ch99_first=order == "ch99_first")
+    assert got == _logical_from_dataset(small)
+
+
+def test_cbp_order_is_the_default(small: g.Dataset, tmp_path: Path) -> None:
+    """Chapter 99 rows first, the commodity row last (CSMS #65807735), ordinals from 1."""
+    _, rows = _read(g.write_export(small, "es003", tmp_path / "e.csv")[0])
+    by_line: dict[tuple[str, str], list[dict[str, str]]] = {}
+    for r in rows:
+        by_line.setdefault((r["Entry Summary Number"], r["Entry Summary Line Number"]), []).append(
+            r
+        )
+    for rs in by_line.values():
+        assert not rs[-1]["HTS Number - Full"].startswith("9903")
+        assert all(r["HTS Number - Full"].startswith("9903") for r in rs[:-1])
+        assert [r["Tariff Ordinal Number"] for r in rs] == [str(i + 1) for i in range(len(rs))]
+    header, _ = _read(g.write_export(small, "es003", tmp_path / "n.csv", line_numbers=False)[0])
+    assert "Entry Summary Line Number" not in header and "Tariff Ordinal Number" in header
 
 
 def test_layout_details(small: g.Dataset, tmp_path: Path) -> None:
@@ -290,7 +329,7 @@ def test_layout_details(small: g.Dataset, tmp_path: Path) -> None:
     assert any("," in r["Merchandise Description"] for r in rows)
     assert any('"' in r["Merchandise Description"] for r in rows)
     ch99 = [r for r in rows if r["HTS Number - Full"].startswith("9903")]
-    assert ch99 and all(r["Tariff Ordinal Number"] != "1" for r in ch99)
+    assert ch99 and any(r["Tariff Ordinal Number"] == "1" for r in ch99)  # CBP order
     _, srows = _read(g.write_export(small, "same_row", tmp_path / "s.csv")[0])
     assert all(re.fullmatch(r"-?\$[\d,]+\.\d\d", r["Entered Value"]) for r in srows)
     assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", r["Entry Date"]) for r in srows)
@@ -325,6 +364,13 @@ def test_headers_use_the_core_aliases(small: g.Dataset) -> None:
             "liquidation_status": "Liquidation Status",
             "entry_type": "Entry Type Code",
             "entry_date": "Entry Date",
+            "entry_summary_date": "Entry Summary Date",
+            "importer_number": "Importer Number",
+            "filer_code": "Filer Code",
+            "recon_flag": "Reconciliation Indicator",
+            "protest_number": "Protest Number",
+            "protest_status": "Protest Status",
+            "drawback_flag": "Drawback Indicator",
         },
         "same_row": {
             "entry_number": "Entry Number",
@@ -339,6 +385,11 @@ def test_headers_use_the_core_aliases(small: g.Dataset) -> None:
             "liquidation_status": "Liq Status",
             "entry_type": "Entry Type",
             "entry_date": "Entry Date",
+            "importer_number": "Importer Number",
+            "recon_flag": "Recon Flag",
+            "protest_number": "Protest Number",
+            "protest_status": "Protest Status",
+            "drawback_flag": "Drawback Designation",
         },
         "legacy": {
             "entry_number": "Entry No",
@@ -350,6 +401,10 @@ def test_headers_use_the_core_aliases(small: g.Dataset) -> None:
             "liquidation_status": "Liq Status",
             "entry_type": "Entry Type",
             "entry_date": "Entry Dt",
+            "recon_flag": "Recon Flag",
+            "protest_number": "Protest No",
+            "protest_status": "Protest Status",
+            "drawback_flag": "Drawback Flag",
         },
     }
     for layout, fields in decisive.items():

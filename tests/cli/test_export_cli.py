@@ -76,7 +76,10 @@ def test_export_all_lines_round_trip(capsys: pytest.CaptureFixture[str], tmp_pat
     assert first["ieepa_duty"] == "24850.00"
     assert first["liquidation_date"] == "2026-02-15"
     assert first["protest_deadline"] == "2026-08-14"
-    assert first["days_left"] == "116"
+    assert first["days_left"] == "16"  # to the line's own deadline: phase1_until
+    assert first["phase1_until"] == "2026-05-06"
+    assert first["reason"] == "liquidated_recently"
+    assert "cit_deadline" in first
     assert first["country"] == "CN"
     assert first["ch99_codes"] == "9903.02.21"
     assert first["ch99_programs"] == "ieepa_reciprocal"
@@ -271,7 +274,10 @@ def test_no_output_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
     ("flags", "needle"),
     [
         (["--pathway", "refund"], "unknown pathway 'refund' (valid: cape_phase1, protest, cit"),
-        (["--status", "LIQ,PAID"], "unknown status 'PAID' (valid: UNL, LIQ, RLQ, SUS, EXT)"),
+        (
+            ["--status", "LIQ,PAID"],
+            "unknown status 'PAID' (valid: UNL, LIQ, RLQ, SUS, EXT, REV, PND, TIB, FIN)",
+        ),
         (["--ch99", "bogus"], "unknown Chapter 99 filter 'bogus' (valid: ieepa_fentanyl"),
         (["--ch99", "8479"], "unknown Chapter 99 filter '8479'"),
         (["--country", "XX"], "unknown country 'XX'"),

@@ -60,5 +60,5 @@ def scan(paths: list[Path], as_of: date) -> tuple[Export, pl.DataFrame, Summary]
     """Load, classify and summarise like `itrac-tui scan`."""
     rules = load_rules()
     export = load_export(paths, rules)
-    lines = classify(export.lines, rules, as_of)
+    lines = classify(export.lines, rules, as_of, has_liquidation=export.has_liquidation)
     return export, lines, summarise(lines, as_of, export)

@@ -54,14 +54,16 @@ def test_planted_junk(tmp_path: Path) -> None:
 def test_orphan_chapter99_row_in_legacy_layout(tmp_path: Path) -> None:
     header = ["Entry No", "HTS", "COO", "Entered Value", "EstDuty", "Liq Status"]
     rows = [
-        ["SP700000014", "99030125", "", "", "10.00", "UNL"],  # no commodity row above
+        ["SP700000014", "99030125", "", "", "10.00", "UNL"],  # belongs to the commodity row below
         ["SP700000014", "8479899499", "CHN", "100.00", "0.00", "UNL"],
         ["SP700000014", "99030125", "", "", "10.00", "UNL"],
     ]
     export, lines, _ = scan([write_csv(tmp_path / "l.csv", rows, header)], AS_OF)
     _conserved(export)
     assert lines.height == 1 and lines.get_column("ieepa_duty_cents").to_list() == [1000]
-    assert "no commodity row above" in export.rejected.get_column("reason")[0]
+    # the file opens with a 9903 row: read as Chapter 99 first (CBP order), the last row is orphan
+    assert "no commodity row below" in export.rejected.get_column("reason")[0]
+    assert "ch99_order" in [w.code for w in export.notices]
 
 
 def test_rollup_only_file_is_called_out(tmp_path: Path) -> None:

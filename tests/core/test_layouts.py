@@ -15,7 +15,11 @@ LAYOUTS = {
     "es003": ["es003.csv"],
     "same_row": ["same_row.csv"],
     "legacy": ["legacy_part1.csv", "legacy_part2.csv"],
+    # CBP's reporting order: Chapter 99 rows before their commodity row (spec §3)
+    "es003_ch99_first": ["es003_ch99_first_no_line_number.csv"],
+    "legacy_ch99_first": ["legacy_ch99_first_part1.csv", "legacy_ch99_first_part2.csv"],
 }
+OTHERS = [k for k in LAYOUTS if k != "es003"]
 KEY = [
     "entry_number",
     "line_no",
@@ -39,15 +43,17 @@ def _summary(data_dir: Path, layout: str) -> dict:
     doc = _scan(data_dir, layout)[2].to_json()
     for key in ("files", "rows_read"):
         doc.pop(key)
+    # the detected Chapter 99 order is said for layouts without line numbers or ordinals
+    doc["warnings"] = [w for w in doc["warnings"] if w["code"] != "ch99_order"]
     return doc
 
 
-@pytest.mark.parametrize("layout", ["same_row", "legacy"])
+@pytest.mark.parametrize("layout", OTHERS)
 def test_same_summary_in_every_layout(data_dir: Path, layout: str) -> None:
     assert _summary(data_dir, layout) == _summary(data_dir, "es003")
 
 
-@pytest.mark.parametrize("layout", ["same_row", "legacy"])
+@pytest.mark.parametrize("layout", OTHERS)
 def test_same_lines_in_every_layout(data_dir: Path, layout: str) -> None:
     base = _scan(data_dir, "es003")[1].select(KEY)
     other = _scan(data_dir, layout)[1].select(KEY)
@@ -57,7 +63,12 @@ def test_same_lines_in_every_layout(data_dir: Path, layout: str) -> None:
 def test_expected_figures(data_dir: Path) -> None:
     doc = _summary(data_dir, "es003")
     assert doc["pathways"]["cape_phase1"]["ieepa_duty"] == "49800.00"
-    assert doc["pathways"]["cit"] == {"lines": 2, "entries": 1, "ieepa_duty": "8220.00"}
+    assert doc["pathways"]["cit"] == {
+        "lines": 2,
+        "entries": 1,
+        "ieepa_duty": "8220.00",
+        "reasons": {"protest_window_closed": 2},
+    }
     assert doc["refundable_pool"] == "58020.00"
     assert doc["excluded"] == {
         "stacked_zero": {"lines": 1},
@@ -179,3 +190,14 @@ def test_same_row_without_line_numbers(data_dir: Path, tmp_path: Path) -> None:
         csv.writer(fh).writerows([r[:drop] + r[drop + 1 :] for r in rows])
     base = _scan(data_dir, "es003")[1].select(KEY)
     assert scan([path], AS_OF)[1].select(KEY).equals(base)
+
+
+@pytest.mark.parametrize(
+    ("layout", "order"),
+    [("legacy", "commodity_first"), ("legacy_ch99_first", "ch99_first")],
+)
+def test_detected_order_is_said(data_dir: Path, layout: str, order: str) -> None:
+    export = _scan(data_dir, layout)[0]
+    notes = [w for w in export.notices if w.code == "ch99_order"]
+    assert [w.count for w in notes] == [2]  # both parts
+    assert ("BELOW" if order == "ch99_first" else "ABOVE") in notes[0].message

@@ -17,33 +17,45 @@ def _liq(days_before: int) -> str:
 
 
 CASES = [
-    ("UNL", "", "01", "100.00", "cape_phase1"),
-    ("EXT", "", "01", "100.00", "cape_phase1"),
-    ("SUS", "", "01", "100.00", "hold"),
-    ("LIQ", _liq(0), "01", "100.00", "cape_phase1"),
-    ("LIQ", _liq(80), "01", "100.00", "cape_phase1"),
-    ("LIQ", _liq(81), "01", "100.00", "protest"),
-    ("RLQ", _liq(180), "01", "100.00", "protest"),
-    ("RLQ", _liq(181), "01", "100.00", "cit"),
-    ("LIQ", _liq(-30), "01", "100.00", "cape_phase1"),  # future date counts as 0 days
-    ("LIQ", "", "01", "100.00", "review"),  # liquidated without a date
-    ("LIQ", _liq(10), "08", "100.00", "review"),
-    ("UNL", "", "09", "100.00", "review"),
-    ("SUS", "", "47", "100.00", "review"),  # entry type is checked before status
-    ("PENDING", "", "01", "100.00", "review"),  # unknown status
-    ("", "", "01", "100.00", "review"),  # no status at all
-    ("LIQ", _liq(200), "01", "(25.00)", "cit"),  # a credit stays in the pool, negative
-    ("UNL", "", "01", "0.00", "zero_duty"),
+    ("UNL", "", "01", "100.00", "cape_phase1", "unliquidated"),
+    ("EXT", "", "01", "100.00", "cape_phase1", "extended"),
+    ("SUS", "", "01", "100.00", "cape_phase1", "suspended"),  # v2: CAPE takes it now
+    ("REV", "", "01", "100.00", "cape_phase1", "under_review"),
+    ("Under Review", "", "01", "100.00", "cape_phase1", "under_review"),
+    ("PND", "", "01", "100.00", "hold", "adcvd_pending"),
+    ("Pending", "", "01", "100.00", "hold", "adcvd_pending"),
+    ("OPEN", "", "01", "100.00", "review", "tib_status"),  # v2: not unliquidated
+    ("Closed", "", "01", "100.00", "review", "tib_status"),
+    ("LIQ", _liq(0), "01", "100.00", "cape_phase1", "liquidated_recently"),
+    ("LIQ", _liq(80), "01", "100.00", "cape_phase1", "liquidated_recently"),
+    ("LIQ", _liq(81), "01", "100.00", "protest", "protest_window"),
+    ("RLQ", _liq(180), "01", "100.00", "protest", "protest_window"),
+    ("RLQ", _liq(181), "01", "100.00", "cit", "protest_window_closed"),
+    ("Final", _liq(400), "01", "100.00", "cit", "protest_window_closed"),
+    ("FIN", "", "01", "100.00", "review", "no_liquidation_date"),
+    # future date counts as 0 days
+    ("LIQ", _liq(-30), "01", "100.00", "cape_phase1", "liquidated_recently"),
+    ("LIQ", "", "01", "100.00", "review", "no_liquidation_date"),
+    ("LIQ", _liq(10), "08", "100.00", "review", "entry_type"),
+    ("UNL", "", "09", "100.00", "review", "entry_type"),
+    ("UNL", "", "23", "100.00", "review", "entry_type"),  # v2: TIB entries
+    ("SUS", "", "47", "100.00", "review", "entry_type"),  # entry type is checked before status
+    ("BYP", "", "01", "100.00", "review", "unknown_status"),
+    ("", "", "01", "100.00", "review", "unknown_status"),  # no status at all
+    # a credit stays in the pool, negative
+    ("LIQ", _liq(200), "01", "(25.00)", "cit", "protest_window_closed"),
+    ("UNL", "", "01", "0.00", "zero_duty", "zero_duty"),
 ]
 
 
-@pytest.mark.parametrize(("status", "liq", "etype", "ieepa", "expected"), CASES)
+@pytest.mark.parametrize(("status", "liq", "etype", "ieepa", "expected", "reason"), CASES)
 def test_pathway(
-    tmp_path: Path, status: str, liq: str, etype: str, ieepa: str, expected: str
+    tmp_path: Path, status: str, liq: str, etype: str, ieepa: str, expected: str, reason: str
 ) -> None:
     p = write_csv(tmp_path / "x.csv", [row(status=status, liq=liq, etype=etype, ieepa=ieepa)])
     _, lines, _ = scan([p], AS_OF)
     assert lines.get_column("pathway").to_list() == [expected]
+    assert lines.get_column("reason").to_list() == [reason]
 
 
 def test_deadline_and_days_left(tmp_path: Path) -> None:
@@ -51,7 +63,8 @@ def test_deadline_and_days_left(tmp_path: Path) -> None:
     _, lines, _ = scan([p], AS_OF)
     line = lines.row(0, named=True)
     assert line["protest_deadline"] == AS_OF - timedelta(days=100) + timedelta(days=180)
-    assert line["days_left"] == 80
+    assert line["days_left"] == 80  # the protest line's own deadline
+    assert line["phase1_until"] is None
     assert line["days_since_liquidation"] == 100
 
 
@@ -88,7 +101,7 @@ def test_rules_override_changes_days(tmp_path: Path) -> None:
     rules = load_rules(override)
     lines = classify(load_export([p], rules).lines, rules, AS_OF)
     assert lines.get_column("pathway").to_list() == ["cape_phase1"]
-    assert rules.excluded_entry_types == ("08", "09", "47")  # untouched keys keep defaults
+    assert rules.excluded_entry_types == ("08", "09", "47", "23")  # untouched keys keep defaults
 
 
 def test_user_rules_file_in_config_dir(tmp_path: Path) -> None:

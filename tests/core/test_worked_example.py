@@ -15,8 +15,19 @@ def test_worked_example_totals(data_dir: Path) -> None:
     doc = summary.to_json()
     assert doc["lines"] == 3
     assert doc["entries"] == 3
-    assert doc["pathways"]["cape_phase1"] == {"lines": 1, "entries": 1, "ieepa_duty": "24850.00"}
-    assert doc["pathways"]["cit"] == {"lines": 1, "entries": 1, "ieepa_duty": "8720.00"}
+    assert doc["pathways"]["cape_phase1"] == {
+        "lines": 1,
+        "entries": 1,
+        "ieepa_duty": "24850.00",
+        "reasons": {"liquidated_recently": 1},
+    }
+    assert doc["pathways"]["cit"] == {
+        "lines": 1,
+        "entries": 1,
+        "ieepa_duty": "8720.00",
+        "reasons": {"protest_window_closed": 1},
+    }
+    assert doc["pathways"]["protest"]["reasons"] == {}
     assert doc["refundable_pool"] == "33570.00"
     assert doc["excluded"]["stacked_zero"] == {"lines": 1}
     assert {w["code"]: w["count"] for w in doc["warnings"]}["check_digit"] == 3
@@ -31,6 +42,11 @@ def test_worked_example_lines(data_dir: Path) -> None:
         ("ABC-1234568-6", "stacked_zero", None),
         ("ABC-1234569-4", "cit", 220),
     ]
+    first = lines.row(0, named=True)
+    assert first["phase1_until"] == date(2026, 5, 6)
+    assert first["days_left"] == 16  # to its own deadline, phase1_until
+    assert first["reason"] == "liquidated_recently"
+    assert first["protest_deadline"] == date(2026, 8, 14)
     second = lines.row(1, named=True)
     assert second["ch99_codes"] == ["9903.01.10", "9903.80.01"]
     assert second["ch99_programs"] == ["ieepa_fentanyl", "section_232"]
@@ -43,5 +59,9 @@ def test_bundled_worked_example_matches(data_dir: Path) -> None:
     bundled = shipped("sample_exports") / "worked_example.csv"
     if not bundled.exists():  # written by the sample-data work
         return
-    _, _, summary = scan([bundled], AS_OF)
-    assert summary.to_json()["refundable_pool"] == "33570.00"
+    _, lines, summary = scan([bundled], AS_OF)
+    doc = summary.to_json()
+    assert doc["refundable_pool"] == "33570.00"
+    assert doc["pathways"]["cape_phase1"]["ieepa_duty"] == "24850.00"
+    assert doc["pathways"]["cit"]["ieepa_duty"] == "8720.00"
+    assert lines.get_column("phase1_until").to_list()[0] == date(2026, 5, 6)

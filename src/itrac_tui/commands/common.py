@@ -50,4 +50,5 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
     mapping = load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
     export = load_export(input_paths(args), rules, mapping=mapping, context=context)
     as_of = args.as_of or date.today()
-    return Loaded(export, rules, as_of, classify(export.lines, rules, as_of))
+    lines = classify(export.lines, rules, as_of, has_liquidation=export.has_liquidation)
+    return Loaded(export, rules, as_of, lines)

@@ -17,7 +17,7 @@ import polars as pl
 from itrac_tui.commands import common
 from itrac_tui.core import csvfile, filing, views
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.model import PATHWAYS
+from itrac_tui.core.model import PATHWAYS, REASONS
 from itrac_tui.core.money import format_dollars
 from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules, load_rules
 
@@ -48,10 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--status",
         action="append",
         metavar="STATUS,...",
-        help="liquidation statuses (UNL,LIQ,RLQ,SUS,EXT)",
+        help="liquidation statuses (UNL,LIQ,RLQ,SUS,EXT,REV,PND,TIB,FIN)",
     )
     f.add_argument(
         "--pathway", action="append", metavar="PATHWAY,...", help=f"pathways ({','.join(PATHWAYS)})"
+    )
+    f.add_argument(
+        "--reason",
+        action="append",
+        metavar="REASON,...",
+        help="why lines are on their pathway (unliquidated, protest_on_file, suspended, …)",
     )
     f.add_argument(
         "--warnings-only", action="store_true", default=None, help="only lines with warnings"
@@ -118,17 +124,17 @@ def _date(text: str | None, flag: str) -> date | None:
 
 
 def _countries(tokens: list[str]) -> tuple[str, ...]:
-    from itrac_tui.core.normalise import country_alpha2
+    return views.country_codes(tokens)
 
-    codes = (
-        pl.Series("c", tokens, dtype=pl.String).to_frame().select(country_alpha2(pl.col("c")))["c"]
-    )
-    unknown = [t for t, c in zip(tokens, codes, strict=True) if c is None]
-    if unknown:
-        raise InputError(
-            f"unknown country {unknown[0]!r} (use ISO codes such as CN, MX, CA or CHN)"
-        )
-    return tuple(dict.fromkeys(codes.to_list()))
+
+def _reasons(tokens: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in tokens:
+        key = token.strip().lower()
+        if key not in REASONS:
+            raise InputError(f"unknown reason {token!r} (valid: {', '.join(REASONS)})")
+        out.append(key)
+    return tuple(dict.fromkeys(out))
 
 
 def _statuses(tokens: list[str], rules: Rules) -> tuple[str, ...]:
@@ -191,6 +197,8 @@ def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
         fields["statuses"] = _statuses(statuses, rules)
     if (pathways := _flat(args.pathway)) is not None:
         fields["pathways"] = _pathways(pathways)
+    if (reasons := _flat(getattr(args, "reason", None))) is not None:
+        fields["reasons"] = _reasons(reasons)
     if args.warnings_only:
         fields["warnings_only"] = True
     if args.liquidated_from is not None:

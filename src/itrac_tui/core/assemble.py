@@ -6,8 +6,10 @@ columns are gathered by row index only at the end, so 45-column exports cost no 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import polars as pl
@@ -41,6 +43,8 @@ class Assembled:
     rejected: pl.DataFrame
     rounded: int = 0  # money cells with more than two decimals, rounded half-even to the cent
     rounded_example: str = ""  # the first of them: file, row, column and value
+    orientation: dict[str, str] = dc_field(default_factory=dict)  # file -> detected order
+    files_without_ch99: tuple[str, ...] = ()  # files in which no row carries a 9903 code
 
 
 def _c(field: str) -> pl.Expr:
@@ -70,8 +74,43 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
     ).drop("__run")
 
 
+def _unwrap_and_zero(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Excel text wrappers (`="…"`) removed from every decisive cell, and the rules' zero words
+    (FREE) in money cells read as 0, before any parser sees them (spec §4). Columns without
+    either cost one scan."""
+    fixes: list[pl.Expr] = []
+    for field in FIELDS:
+        col = _c(field)
+        if df.select(col.str.starts_with('="').any()).item():
+            fixes.append(nz.unwrap_excel_text(col).alias(canon(field)))
+    if fixes:
+        df = df.with_columns(fixes)
+    if rules.zero_words:
+        words = "|".join(re.escape(w) for w in rules.zero_words)
+        pattern = rf"(?i)^\s*(?:{words})\s*$"
+        zero = []
+        for field in MONEY_FIELDS:
+            col = _c(field)
+            hit = col.str.contains(pattern)
+            if df.select(hit.any()).item():
+                zero.append(pl.when(hit).then(pl.lit("0")).otherwise(col).alias(canon(field)))
+        if zero:
+            df = df.with_columns(zero)
+    return df
+
+
+def _flag(expr: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
+    """A yes/no indicator cell: (set, unclear). Blank and the false words are not set; any other
+    value is set, and unclear unless it is one of the true words (documented in the rules)."""
+    key = nz.clean(expr).str.to_uppercase()
+    is_set = (key.is_not_null() & ~key.is_in(list(rules.flag_false_words))).fill_null(False)
+    unclear = is_set & ~key.is_in(list(rules.flag_true_words)).fill_null(False)
+    return is_set, unclear
+
+
 def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
+    df = _unwrap_and_zero(df, rules)
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
         df = nz.with_money(
             df,
@@ -86,7 +125,11 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     df = _by_unique(df, "_entry", {}, "_eid")
     for field, digits in (("hts", "_hts_d"), ("ch99_hts", "_ch99_d")):
         df = _by_unique(df, canon(field), {digits: nz.hts_digits(_c(field))})
-    for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
+    for field, name in (
+        ("liquidation_date", "_liq_date"),
+        ("entry_date", "_entry_date"),
+        ("entry_summary_date", "_es_date"),
+    ):
         expr = _c(field)
         df = _by_unique(
             df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)}
@@ -95,13 +138,32 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     df = _by_unique(df, canon("liquidation_status"), {"_status": status})
     df = _by_unique(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
     df = _by_unique(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
+    df = _by_unique(df, canon("tariff_ordinal"), {"_ord": nz.to_int(_c("tariff_ordinal"))})
     country = {
         "_country": nz.country_alpha2(_c("country")),
         "_country_raw": nz.clean(_c("country")),
     }
     df = _by_unique(df, canon("country"), country)
+    for field, name in (("recon_flag", "_recon"), ("drawback_flag", "_drawback")):
+        is_set, unclear = _flag(_c(field), rules)
+        df = _by_unique(df, canon(field), {name: is_set, f"{name}_unclear": unclear})
+    protest_status = nz.clean(_c("protest_status"))
+    df = _by_unique(
+        df,
+        canon("protest_status"),
+        {
+            "_pstatus": protest_status,
+            "_pclosed": protest_status.str.to_uppercase()
+            .str.replace_all(r"\s+", " ")
+            .is_in(list(rules.protest_closed_words))
+            .fill_null(False),
+        },
+    )
     return df.with_columns(
-        _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
+        _importer=nz.clean(_c("importer_number")),
+        _filer=nz.clean(_c("filer_code")).str.to_uppercase(),
+        _pnumber=nz.clean(_c("protest_number")),
+        _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad") | pl.col("_es_date_bad"),
         _hts_is_ch99=nz.is_ch99_digits(pl.col("_hts_d")),
         _is_comm=pl.col("_hts_d").is_not_null() & ~nz.is_ch99_digits(pl.col("_hts_d")),
     )
@@ -228,25 +290,68 @@ def _reject_where(df: pl.DataFrame, cond: pl.Expr, reason: pl.Expr) -> pl.DataFr
     )
 
 
-def _line_numbers(df: pl.DataFrame, layout: str, has_line_col: bool) -> pl.Expr:
-    """Line number of each keyed row (null for a Chapter 99 row with no commodity row above)."""
+CH99_FIRST, COMMODITY_FIRST = "ch99_first", "commodity_first"
+_ORPHAN_BELOW = "Chapter 99 row with no commodity row below it in the same entry"
+_ORPHAN_ABOVE = "Chapter 99 row with no commodity row above it in the same entry"
+
+
+def _orientation(df: pl.DataFrame) -> dict[int, str]:
+    """Per file index: Chapter 99 rows first (an entry's first row is a 9903 row) or after."""
+    keyed = df.filter(pl.col("_keyed") & (pl.col("_kind") == KIND_OK))
+    firsts = (
+        keyed.filter(pl.col("_eid").is_first_distinct())
+        .group_by(FILE_COL)
+        .agg(pl.col("_hts_is_ch99").any().alias("_first"))
+    )
+    found = {int(f): CH99_FIRST if first else COMMODITY_FIRST for f, first in firsts.iter_rows()}
+    return found
+
+
+def _line_numbers(
+    df: pl.DataFrame, layout: str, has_line_col: bool, has_ordinal: bool
+) -> tuple[pl.Expr, pl.Expr, dict[int, str]]:
+    """Line number of each keyed row (null for a Chapter 99 row that belongs to no commodity
+    row), the orphan reason, and the orientation detected per file (only when it had to be)."""
     entry = pl.col("_eid")
-    if has_line_col and df.filter(pl.col("_keyed") & pl.col("_line_in").is_null()).height == 0:
-        return pl.col("_line_in")
+    keyed = pl.col("_keyed")
+    orphan_above = pl.lit(_ORPHAN_ABOVE)
+    if has_line_col and df.filter(keyed & pl.col("_line_in").is_null()).height == 0:
+        return pl.col("_line_in"), orphan_above, {}
+    first_of_entry = pl.int_range(pl.len()).over(entry) == 0
     if layout == "same_row":
-        prev_differs = pl.any_horizontal(
-            [
-                pl.col(c).ne_missing(pl.col(c).shift(1).over(entry))
-                for c in ("_hts_d", "_country_raw", "_value")
-            ]
-        ) | (pl.int_range(pl.len()).over(entry) == 0)
+        prev_differs = (
+            pl.any_horizontal(
+                [
+                    pl.col(c).ne_missing(pl.col(c).shift(1).over(entry))
+                    for c in ("_hts_d", "_country_raw", "_value")
+                ]
+            )
+            | first_of_entry
+        )
         seq = prev_differs.cast(pl.Int64).cum_sum().over(entry)
-        return pl.coalesce(pl.col("_line_in"), seq) if has_line_col else seq
-    seq = pl.col("_is_comm").cast(pl.Int64).cum_sum().over(entry)
-    if not has_line_col:
-        return pl.when(seq > 0).then(seq)
-    comm_line = pl.when(pl.col("_is_comm")).then(pl.coalesce(pl.col("_line_in"), seq))
-    return pl.coalesce(pl.col("_line_in"), comm_line.forward_fill().over(entry))
+        return (pl.coalesce(pl.col("_line_in"), seq) if has_line_col else seq), orphan_above, {}
+    if has_line_col:  # some rows lack a line number: they join the commodity row above
+        seq = pl.col("_is_comm").cast(pl.Int64).cum_sum().over(entry)
+        comm_line = pl.when(pl.col("_is_comm")).then(pl.coalesce(pl.col("_line_in"), seq))
+        line = pl.coalesce(pl.col("_line_in"), comm_line.forward_fill().over(entry))
+        return line, orphan_above, {}
+    if has_ordinal and df.filter(keyed & pl.col("_ord").is_null()).height == 0:
+        # no line numbers: each restart of the tariff ordinal starts a new line (spec §3)
+        ordinal = pl.col("_ord")
+        restart = first_of_entry | (ordinal <= ordinal.shift(1).over(entry)).fill_null(True)
+        return restart.cast(pl.Int64).cum_sum().over(entry), orphan_above, {}
+    # no line numbers, no ordinals: the orientation is detected per file
+    found = _orientation(df)
+    ch99_first = [f for f, o in found.items() if o == CH99_FIRST]
+    first = pl.col(FILE_COL).is_in(ch99_first)
+    comm = pl.col("_is_comm").cast(pl.Int64)
+    seen = comm.cum_sum().over(entry)  # commodity rows up to and including this row
+    below = seen - comm + 1  # Chapter 99 first: a 9903 row joins the next commodity row
+    below = pl.when(below <= comm.sum().over(entry)).then(below)
+    above = pl.when(seen > 0).then(seen)
+    line = pl.when(first).then(below).otherwise(above)
+    reason = pl.when(first).then(pl.lit(_ORPHAN_BELOW)).otherwise(orphan_above)
+    return line, reason, found
 
 
 def _line_ids(used: pl.DataFrame) -> pl.DataFrame:
@@ -301,6 +406,7 @@ def assemble(
     labels: dict[str, str],
     original_columns: list[str],
     has_line_col: bool,
+    has_ordinal: bool = False,
 ) -> Assembled:
     """Turn raw rows (canonical c_* copies + original columns + provenance) into an export."""
     raw = raw.with_row_index(IDX)
@@ -315,7 +421,8 @@ def assemble(
     df = df.with_columns(
         _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
     )
-    df = df.with_columns(line_no=pl.when("_keyed").then(_line_numbers(df, layout, has_line_col)))
+    line, orphan_reason, orientation = _line_numbers(df, layout, has_line_col, has_ordinal)
+    df = df.with_columns(line_no=pl.when("_keyed").then(line))
     too_big = pl.col("line_no") >= 2**_LINE_BITS
     if df.filter(too_big).height:
         df = _reject_where(df, too_big, pl.lit("line number out of range"))
@@ -323,9 +430,7 @@ def assemble(
         _lkey=pl.col("_eid").cast(pl.Int64) * 2**_LINE_BITS + pl.col("line_no").cast(pl.Int64)
     )
     orphan = pl.col("_keyed") & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_null()
-    df = _reject_where(
-        df, orphan, pl.lit("Chapter 99 row with no commodity row above it in the same entry")
-    )
+    df = _reject_where(df, orphan, orphan_reason)
     # A line with any rejected row is rejected whole: never a line with part of its duty.
     bad_lines = (
         df.filter((pl.col("_kind") == KIND_REJECT) & pl.col("line_no").is_not_null())
@@ -368,7 +473,20 @@ def assemble(
         ],
         how="horizontal",
     )
-    return Assembled(lines, components, rows, set_aside, rejected, rounded, example)
+    with_ch99 = set(components.get_column("source_file").unique().to_list())
+    used_files = {files[int(i)] for i in used.get_column(FILE_COL).unique().to_list()}
+    without = tuple(f for f in files if f in used_files and f not in with_ch99)
+    return Assembled(
+        lines,
+        components,
+        rows,
+        set_aside,
+        rejected,
+        rounded,
+        example,
+        orientation={files[i]: o for i, o in sorted(orientation.items())},
+        files_without_ch99=without,
+    )
 
 
 def _rounded(used: pl.DataFrame, labels: dict[str, str], files: list[str]) -> tuple[int, str]:
@@ -427,15 +545,25 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
     )
 
 
-def _warnings(lines: pl.DataFrame) -> pl.DataFrame:
+def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Add the warnings list column (codes), building lists only for lines that have any."""
     status = pl.col("liquidation_status")
+    entered = pl.col("entry_date")
+    outside = pl.lit(False)
+    if rules.ieepa_collected_from is not None:
+        outside = outside | (entered < rules.ieepa_collected_from)
+    if rules.ieepa_collected_to is not None:
+        outside = outside | (entered > rules.ieepa_collected_to)
     flags = {
         "check_digit": pl.col("_w_check"),
         "unknown_status": status.is_not_null() & ~status.is_in(KNOWN_STATUSES),
         "bad_date": pl.col("_w_date"),
         "no_commodity_row": pl.col("_w_nocomm"),
         "blank_ieepa_duty": pl.col("_w_blank").fill_null(False),
+        "ieepa_outside_window": (pl.col("ieepa_duty_cents") != 0) & outside,
+        "protest_status_blank": pl.col("protest_number").is_not_null()
+        & pl.col("protest_status").is_null(),
+        "unclear_flag": pl.col("_w_flag"),
     }
     lines = lines.with_columns(**{f"_f_{k}": v.fill_null(False) for k, v in flags.items()})
     any_flag = pl.any_horizontal([pl.col(f"_f_{k}") for k in flags])
@@ -468,6 +596,15 @@ def _lines(
         pl.col("_liq_date").drop_nulls().first().alias("liquidation_date"),
         pl.col("_etype").drop_nulls().first().alias("entry_type"),
         pl.col("_entry_date").drop_nulls().first().alias("entry_date"),
+        pl.col("_es_date").drop_nulls().first().alias("entry_summary_date"),
+        pl.col("_importer").drop_nulls().first().alias("importer_number"),
+        pl.col("_filer").drop_nulls().first().alias("_filer"),
+        pl.col("_recon").any().alias("recon_flag"),
+        pl.col("_drawback").any().alias("drawback_flag"),
+        (pl.col("_recon_unclear") | pl.col("_drawback_unclear")).any().alias("_w_flag"),
+        pl.col("_pnumber").drop_nulls().first().alias("protest_number"),
+        pl.col("_pstatus").drop_nulls().first().alias("protest_status"),
+        pl.col("_pclosed").any().alias("_pclosed"),
         pl.col("_bad_date").any().alias("_w_date"),
         (~comm.any()).alias("_w_nocomm"),
         pl.col(FILE_COL).first(),
@@ -517,8 +654,10 @@ def _lines(
         pl.col("ch99_codes").fill_null(empty_list),
         pl.col("ch99_programs").fill_null(empty_list),
         pl.coalesce("_comm_idx", "_first_idx").alias("_ctx_idx"),
+        pl.coalesce("_filer", pl.col("entry_number").str.slice(0, 3)).alias("filer_code"),
+        (pl.col("protest_number").is_not_null() & ~pl.col("_pclosed")).alias("protest_on_file"),
     ).with_columns(
         (pl.col("line_duty_cents") + pl.col("ch99_duty_cents")).alias("total_duty_cents"),
     )
-    lines = _warnings(lines)
+    lines = _warnings(lines, rules)
     return lines.select(*LINE_COLUMNS, "_ctx_idx")

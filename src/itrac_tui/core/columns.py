@@ -24,7 +24,17 @@ FIELDS: tuple[str, ...] = (
     "liquidation_status",
     "entry_type",
     "entry_date",
+    "entry_summary_date",
+    "importer_number",
+    "filer_code",
+    "recon_flag",
+    "protest_number",
+    "protest_status",
+    "drawback_flag",
 )
+# Fields that may name the same column as an earlier field (Entry Summary Date is the entry date
+# too when the file has no Entry Date).
+SHAREABLE: frozenset[str] = frozenset({"entry_summary_date"})
 REQUIRED: tuple[str, ...] = ("entry_number", "hts")
 MONEY_FIELDS: tuple[str, ...] = ("entered_value", "duty", "ieepa_duty")
 FIELD_LABELS: dict[str, str] = {
@@ -41,6 +51,13 @@ FIELD_LABELS: dict[str, str] = {
     "liquidation_status": "Liquidation Status",
     "entry_type": "Entry Type",
     "entry_date": "Entry Date",
+    "entry_summary_date": "Entry Summary Date",
+    "importer_number": "Importer Number",
+    "filer_code": "Filer Code",
+    "recon_flag": "Reconciliation Indicator",
+    "protest_number": "Protest Number",
+    "protest_status": "Protest Status",
+    "drawback_flag": "Drawback Indicator",
 }
 
 
@@ -91,7 +108,7 @@ def detect_columns(
             continue
         for alias in rules.column_aliases.get(field, ()):
             actual = by_norm.get(norm_header(alias))
-            if actual is not None and actual not in used:
+            if actual is not None and (actual not in used or field in SHAREABLE):
                 found[field] = actual
                 used.add(actual)
                 break

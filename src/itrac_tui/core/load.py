@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from itrac_tui.core.assemble import assemble, canon
+from itrac_tui.core.assemble import CH99_FIRST, COMMODITY_FIRST, Assembled, assemble, canon
 from itrac_tui.core.columns import (
     FIELD_LABELS,
     ColumnMatch,
@@ -123,6 +123,7 @@ def load_export(
     first = matches[0]
     labels = {f: first.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
     has_line_col = all("line_number" in m.mapping for m in matches)
+    has_ordinal = all("tariff_ordinal" in m.mapping for m in matches)
     built = assemble(
         raw,
         rules,
@@ -131,9 +132,12 @@ def load_export(
         labels=labels,
         original_columns=originals,
         has_line_col=has_line_col,
+        has_ordinal=has_ordinal,
     )
     has_liq = all(m.has_liquidation for m in matches)
-    notices = _notices(built.set_aside, built.rejected, built.rows.height, has_liq)
+    notices = _layout_notices(built) + _notices(
+        built.set_aside, built.rejected, built.rows.height, has_liq
+    )
     if built.rounded:
         notices += (
             Warning_(
@@ -156,6 +160,46 @@ def load_export(
         has_liquidation=has_liq,
         notices=notices,
     )
+
+
+NO_CH99_HELP = (
+    "this looks like a line-level report without tariff detail; pull ES-003 (Entry Summary Line"
+    " Tariff Details): any IEEPA duty here is hidden inside the line duty"
+)
+ORIENTATION_TEXT = {
+    CH99_FIRST: "Chapter 99 rows read as belonging to the commodity row BELOW them (CBP's order,"
+    " Chapter 99 first)",
+    COMMODITY_FIRST: "Chapter 99 rows read as belonging to the commodity row ABOVE them (commodity"
+    " row first)",
+}
+
+
+def _layout_notices(built: Assembled) -> tuple[Warning_, ...]:
+    """Files without any Chapter 99 code, and the orientation detected where it had to be."""
+    out: list[Warning_] = []
+    if built.files_without_ch99:
+        names = ", ".join(Path(f).name for f in built.files_without_ch99)
+        n = len(built.files_without_ch99)
+        out.append(
+            Warning_(
+                "no_ch99_in_file",
+                n,
+                f"{names}: no row carries a Chapter 99 code anywhere: {NO_CH99_HELP}.",
+            )
+        )
+    by_order: dict[str, list[str]] = {}
+    for file, order in built.orientation.items():
+        by_order.setdefault(order, []).append(Path(file).name)
+    for order, names in sorted(by_order.items()):
+        out.append(
+            Warning_(
+                "ch99_order",
+                len(names),
+                f"{', '.join(names)}: no line numbers or tariff ordinals; "
+                f"{ORIENTATION_TEXT[order]}.",
+            )
+        )
+    return tuple(out)
 
 
 def _notices(

@@ -21,6 +21,58 @@ PATHWAY_LABELS: dict[str, str] = {
     "not_ieepa": "Not IEEPA",
 }
 
+# Why a line is on its pathway (spec §7), in the order the checks run; excluded lines carry their
+# pathway id as the reason. REASON_TEXT explains each in one sentence (line detail, docs).
+REASONS: tuple[str, ...] = (
+    "entry_type",
+    "tib_status",
+    "drawback",
+    "protest_on_file",
+    "recon_flagged",
+    "adcvd_pending",
+    "suspended",
+    "extended",
+    "under_review",
+    "unliquidated",
+    "no_liquidation_columns",
+    "no_liquidation_date",
+    "liquidated_recently",
+    "protest_window",
+    "protest_window_closed",
+    "unknown_status",
+    "blank_ieepa_duty",
+    *EXCLUDED_PATHWAYS,
+)
+REASON_TEXT: dict[str, str] = {
+    "entry_type": "Entry type CAPE does not accept (the rules' cape_excluded_entry_types): "
+    "review how to claim it.",
+    "tib_status": "Open/Closed is ACE's temporary-import-bond status, not unliquidated: CAPE "
+    "refuses it, review.",
+    "drawback": "Entry designated on a drawback claim: CAPE refuses it, review.",
+    "protest_on_file": "A protest is already on file for this entry: CAPE rejects it, pursue the "
+    "protest.",
+    "recon_flagged": "Flagged for reconciliation: CAPE does not take it yet, hold.",
+    "adcvd_pending": "AD/CVD pending at Commerce: CAPE refuses it until Commerce decides, hold.",
+    "suspended": "Suspended: CAPE takes it now; the refund comes at liquidation.",
+    "extended": "Liquidation extended: CAPE takes it now; the refund comes at liquidation.",
+    "under_review": "Under review: CAPE takes it now; the refund comes at liquidation.",
+    "unliquidated": "Unliquidated: declare it in CAPE Phase 1; ACE refunds at liquidation.",
+    "no_liquidation_columns": "The export has no liquidation status/date columns: add them in "
+    "ACE Reports to route this line.",
+    "no_liquidation_date": "Liquidated but the liquidation date is blank: check the entry in ACE.",
+    "liquidated_recently": "Liquidated recently: CAPE Phase 1 takes it until phase1_until, "
+    "then it falls to protest.",
+    "protest_window": "Past the Phase 1 window: file a CF-19 protest by the protest deadline.",
+    "protest_window_closed": "Protest window closed: only the Court of International Trade "
+    "remains (its deadline is an estimate).",
+    "unknown_status": "Liquidation status not recognised: review it.",
+    "blank_ieepa_duty": "An IEEPA code with a blank duty cell: review the amount.",
+    "stacked_zero": "IEEPA code collected $0 beside a Section 232 code (non-stacking): nothing "
+    "to refund.",
+    "zero_duty": "IEEPA code collected $0: nothing to refund.",
+    "not_ieepa": "No IEEPA Chapter 99 code on the line: not part of the refund.",
+}
+
 # Computed columns of the `lines` frame (everything else on it is a context column of the file,
 # under its original header). Money is Int64 cents; dates are pl.Date.
 LINE_COLUMNS: tuple[str, ...] = (
@@ -43,6 +95,14 @@ LINE_COLUMNS: tuple[str, ...] = (
     "liquidation_date",
     "entry_type",  # two digits
     "entry_date",
+    "entry_summary_date",  # Date the duty was deposited (the CIT clock); null when not in the file
+    "importer_number",  # importer of record as written (null when not in the file)
+    "filer_code",  # the Filer Code column, else the entry number's first three characters
+    "recon_flag",  # Boolean: flagged for reconciliation (unclear values read as set, warned)
+    "drawback_flag",  # Boolean: designated on a drawback claim (unclear values as set, warned)
+    "protest_number",  # as written; null when none
+    "protest_status",  # as written; null when blank
+    "protest_on_file",  # Boolean: a number present, status blank or not a closed word
     "warnings",  # List[str] warning codes
     "source_file",
     "source_row",  # row of the line's first source row (header = row 1)
@@ -50,9 +110,12 @@ LINE_COLUMNS: tuple[str, ...] = (
 # Added by classify(as_of):
 CLASSIFIED_COLUMNS: tuple[str, ...] = (
     "pathway",
+    "reason",  # why the line is on its pathway (REASONS); null for not_ieepa/zero lines
     "days_since_liquidation",  # Int64, as_of - liquidation_date, never < 0
-    "protest_deadline",  # Date, liquidation_date + protest_days (liquidated lines)
-    "days_left",  # Int64, protest_deadline - as_of
+    "phase1_until",  # Date, liquidation_date + phase1_days (liquidated lines in cape_phase1)
+    "protest_deadline",  # Date, liquidation_date + protest_days (LIQ/RLQ/FIN lines with a date)
+    "cit_deadline",  # Date, deposit date + cit_years (an ESTIMATE: the 1581(i) clock is disputed)
+    "days_left",  # Int64, the line's own deadline - as_of (phase1_until / protest / CIT)
 )
 
 

@@ -19,6 +19,12 @@ def clean(expr: pl.Expr) -> pl.Expr:
     return pl.when(s.str.len_bytes() > 0).then(s)
 
 
+def unwrap_excel_text(expr: pl.Expr) -> pl.Expr:
+    """A cell written as Excel's text wrapper `="…"` without the wrapper; other cells as given."""
+    inner = expr.str.extract(r'^\s*="(.*)"\s*$')
+    return pl.coalesce(inner, expr)
+
+
 # --- money -------------------------------------------------------------------------------------
 # One parser for every money cell: itrac_tui.core.money (vectorised, exact, overflow-safe).
 def money_cents(expr: pl.Expr, zero_words: Iterable[str] | None = None) -> pl.Expr:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,8 @@ import polars as pl
 from itrac_tui.core.errors import RulesError
 from itrac_tui.core.normalise import status_key
 
-KNOWN_STATUSES = ("UNL", "LIQ", "RLQ", "SUS", "EXT")
+KNOWN_STATUSES = ("UNL", "LIQ", "RLQ", "SUS", "EXT", "REV", "PND", "TIB", "FIN")
+SUSPENDED_PATHWAYS = ("cape_phase1", "hold")
 OTHER_PROGRAM = "other_ch99"
 _CODE = re.compile(r"^9\d{3}(\.?\d{2}){0,2}$")
 
@@ -36,12 +38,23 @@ class Rules:
 
     phase1_days: int
     protest_days: int
-    excluded_entry_types: tuple[str, ...]
+    excluded_entry_types: tuple[str, ...]  # cape_excluded_entry_types
     stacking_programs: tuple[str, ...]
     status_words: dict[str, str]  # normalised word -> code
     programs: tuple[Program, ...]
     column_aliases: dict[str, tuple[str, ...]]
     source: tuple[str, ...]  # files merged, in order
+    cit_years: int = 2
+    phase1_margin_days: int = 7
+    suspended_pathway: str = "cape_phase1"
+    recon_accepted_from: date | None = date(2026, 6, 29)
+    recon_accepted_entry_types: tuple[str, ...] = ("01", "02", "06")
+    protest_closed_words: tuple[str, ...] = ("DENIED", "APPROVED", "WITHDRAWN", "CLOSED")
+    ieepa_collected_from: date | None = date(2025, 2, 4)
+    ieepa_collected_to: date | None = date(2026, 2, 23)
+    zero_words: tuple[str, ...] = ("FREE",)
+    flag_true_words: tuple[str, ...] = ("Y", "YES", "TRUE", "1", "X", "T")
+    flag_false_words: tuple[str, ...] = ("N", "NO", "FALSE", "0", "F")
 
     def program_name(self, program_id: str) -> str:
         """Display name of a program id."""
@@ -90,13 +103,62 @@ def _digits(code: str, where: str) -> str:
     return code.replace(".", "")
 
 
+def _date(value: Any, key: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{key} is not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _words(values: Any) -> tuple[str, ...]:
+    return tuple(status_key(str(v)) for v in values)
+
+
 def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
     where = " + ".join(source)
     try:
         pw = data["pathways"]
+        values = data.get("values", {})
         phase1 = int(pw["phase1_days"])
         protest = int(pw["protest_days"])
-        excluded = tuple(str(t).zfill(2) for t in pw.get("excluded_entry_types", []))
+        # the v1 key (only a user's file has it now) wins over the shipped v2 default
+        types = pw.get("excluded_entry_types", pw.get("cape_excluded_entry_types", []))
+        excluded = tuple(str(t).zfill(2) for t in types)
+        suspended = str(pw.get("suspended_pathway", "cape_phase1")).strip().lower()
+        if suspended not in SUSPENDED_PATHWAYS:
+            raise ValueError(
+                f"suspended_pathway must be one of {', '.join(SUSPENDED_PATHWAYS)}, "
+                f"not {suspended!r}"
+            )
+        extra: dict[str, Any] = {
+            "cit_years": int(pw.get("cit_years", 2)),
+            "phase1_margin_days": int(pw.get("phase1_margin_days", 7)),
+            "suspended_pathway": suspended,
+            "recon_accepted_from": _date(
+                pw.get("recon_accepted_from", "2026-06-29"), "recon_accepted_from"
+            ),
+            "recon_accepted_entry_types": tuple(
+                str(t).zfill(2) for t in pw.get("recon_accepted_entry_types", ["01", "02", "06"])
+            ),
+            "protest_closed_words": _words(
+                pw.get("protest_closed_words", ["DENIED", "APPROVED", "WITHDRAWN", "CLOSED"])
+            ),
+            "ieepa_collected_from": _date(
+                pw.get("ieepa_collected_from", "2025-02-04"), "ieepa_collected_from"
+            ),
+            "ieepa_collected_to": _date(
+                pw.get("ieepa_collected_to", "2026-02-23"), "ieepa_collected_to"
+            ),
+            "zero_words": _words(values.get("zero_words", ["FREE"])),
+            "flag_true_words": _words(
+                values.get("flag_true_words", ["Y", "YES", "TRUE", "1", "X", "T"])
+            ),
+            "flag_false_words": _words(
+                values.get("flag_false_words", ["N", "NO", "FALSE", "0", "F"])
+            ),
+        }
         stacking = tuple(str(p) for p in pw.get("stacking_programs", []))
         words: dict[str, str] = {}
         for code, aliases in data.get("status", {}).items():
@@ -126,7 +188,9 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
         raise RulesError(f"rules file {where} is not valid: {exc!s}") from None
     if phase1 < 0 or protest < phase1:
         raise RulesError(f"rules file {where}: need 0 <= phase1_days <= protest_days")
-    return Rules(phase1, protest, excluded, stacking, words, tuple(programs), aliases, source)
+    return Rules(
+        phase1, protest, excluded, stacking, words, tuple(programs), aliases, source, **extra
+    )
 
 
 def _read(path: Path) -> dict[str, Any]:

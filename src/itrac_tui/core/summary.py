@@ -13,6 +13,7 @@ from itrac_tui.core.model import (
     PATHWAY_LABELS,
     PATHWAYS,
     POOL_PATHWAYS,
+    REASONS,
     Export,
     PathwayTotal,
     Warning_,
@@ -25,6 +26,16 @@ WARNING_MESSAGES: dict[str, str] = {
     "bad_date": "a date could not be read (left blank)",
     "no_commodity_row": "line has Chapter 99 rows but no commodity row",
     "blank_ieepa_duty": "IEEPA code with a blank duty: line sent to review",
+    "ieepa_outside_window": "non-zero IEEPA duty on an entry dated outside the IEEPA collection"
+    " window (often the wrong date column); line kept",
+    "protest_status_blank": "protest number with a blank protest status: read as a protest on"
+    " file (kept out of CAPE)",
+    "unclear_flag": "reconciliation/drawback indicator not Y/N: read as set (kept out of CAPE"
+    " Phase 1)",
+    "phase1_cliff": "CAPE Phase 1 line within days of phase1_until: declare now or it falls to"
+    " protest",
+    "rlq_phase1": "reliquidated line in CAPE Phase 1: the 90 days of 19 USC 1501 run from the"
+    " original liquidation; check it",
 }
 
 
@@ -42,6 +53,7 @@ class Summary:
     pathways: dict[str, PathwayTotal]
     refundable_pool_cents: int
     warnings: tuple[Warning_, ...] = field(default_factory=tuple)
+    reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # pathway -> reason -> lines
 
     def to_json(self) -> dict[str, Any]:
         """The `scan --json` document (money as strings with two decimals; every key present)."""
@@ -58,6 +70,7 @@ class Summary:
                     "lines": self.pathways[p].lines,
                     "entries": self.pathways[p].entries,
                     "ieepa_duty": format_cents(self.pathways[p].ieepa_duty_cents),
+                    "reasons": dict(self.reasons.get(p, {})),
                 }
                 for p in POOL_PATHWAYS
             },
@@ -78,6 +91,23 @@ def pathway_totals(lines: pl.DataFrame) -> dict[str, PathwayTotal]:
     )
     found = {p: PathwayTotal(n, e, int(c or 0)) for p, n, e, c in grouped.iter_rows()}
     return {p: found.get(p, PathwayTotal(0, 0, 0)) for p in PATHWAYS}
+
+
+def reason_counts(lines: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Lines per reason within each pool pathway (only reasons with lines), in REASONS order."""
+    if "reason" not in lines.columns or lines.height == 0:
+        return {}
+    grouped = (
+        lines.filter(pl.col("pathway").is_in(list(POOL_PATHWAYS)))
+        .group_by("pathway", "reason")
+        .len()
+    )
+    order = {r: i for i, r in enumerate(REASONS)}
+    out: dict[str, dict[str, int]] = {}
+    rows = sorted(grouped.iter_rows(), key=lambda r: (order.get(r[1], len(order)), str(r[1])))
+    for pathway, reason, n in rows:
+        out.setdefault(pathway, {})[str(reason)] = int(n)
+    return out
 
 
 def line_warnings(lines: pl.DataFrame) -> list[Warning_]:
@@ -106,6 +136,7 @@ def summarise(lines: pl.DataFrame, as_of: date, export: Export | None = None) ->
         pathways=totals,
         refundable_pool_cents=pool,
         warnings=tuple(line_warnings(lines) + notices),
+        reasons=reason_counts(lines),
     )
 
 
@@ -119,9 +150,38 @@ def nearest_deadlines(lines: pl.DataFrame, n: int = 5) -> pl.DataFrame:
             pl.col("days_left").min(),
             pl.col("ieepa_duty_cents").sum(),
         )
-        .sort("protest_deadline", "entry_number")
+        .sort("protest_deadline", "entry_number", nulls_last=True)
         .head(n)
     )
+
+
+def leaving_phase1_soonest(lines: pl.DataFrame, n: int = 5) -> pl.DataFrame:
+    """The CAPE Phase 1 lines' entries that fall to protest soonest: entry, phase1_until (the
+    earliest of the entry), days left, IEEPA duty of those lines."""
+    return (
+        lines.filter((pl.col("pathway") == "cape_phase1") & pl.col("phase1_until").is_not_null())
+        .group_by("entry_number")
+        .agg(
+            pl.col("phase1_until").min(),
+            pl.col("days_left").min(),
+            pl.col("ieepa_duty_cents").sum(),
+        )
+        .sort("phase1_until", "entry_number")
+        .head(n)
+    )
+
+
+def earliest_cit_deadline(lines: pl.DataFrame) -> date | None:
+    """The earliest cit_deadline of the CIT lines (an estimate: say so where it is shown)."""
+    cit = lines.filter(pl.col("pathway") == "cit").get_column("cit_deadline")
+    value = cit.min() if cit.len() else None
+    return value if isinstance(value, date) else None
+
+
+CIT_CAVEAT = (
+    "CIT deadline is an estimate: deposit date + the rules' cit_years (28 USC 1581(i)); when"
+    " that clock starts is disputed."
+)
 
 
 def pathway_label(pathway: str) -> str:

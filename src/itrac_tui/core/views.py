@@ -42,8 +42,11 @@ COMPUTED_EXPORT_COLUMNS: tuple[str, ...] = (
     "ch99_programs",
     "ieepa_duty_cents",
     "pathway",
+    "reason",
     "days_since_liquidation",
+    "phase1_until",
     "protest_deadline",
+    "cit_deadline",
     "days_left",
     "warnings",
 )
@@ -176,6 +179,37 @@ class ViewSpec:
         return cls(**kwargs)
 
 
+def country_codes(tokens: list[str] | tuple[str, ...], *, strict: bool = True) -> tuple[str, ...]:
+    """Countries as typed (alpha-2, alpha-3 or an English name: "CHN", "cn", "China") to ISO
+    alpha-2, deduplicated in order: the one parser of the CLI's --country and the TUI's picker.
+
+    Unknown tokens raise InputError when `strict`, else are kept upper-cased (they match nothing).
+    """
+    from itrac_tui.core.errors import InputError
+    from itrac_tui.core.normalise import country_alpha2
+
+    cleaned = [str(t).strip() for t in tokens if str(t).strip()]
+    if not cleaned:
+        return ()
+    codes = (
+        pl.Series("c", cleaned, dtype=pl.String)
+        .to_frame()
+        .select(country_alpha2(pl.col("c")))
+        .to_series()
+        .to_list()
+    )
+    out: list[str] = []
+    for token, code in zip(cleaned, codes, strict=True):
+        if code is None:
+            if strict:
+                raise InputError(
+                    f"unknown country {token!r} (use ISO codes such as CN, MX, CA or CHN)"
+                )
+            code = token.upper()
+        out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
 def normalise_ch99_token(token: str) -> str:
     """Map a user token to a program id, "none", or a dotted 9903 code prefix."""
     t = token.strip().lower()
@@ -255,7 +289,7 @@ def filter_expr(
     names = list(schema.names()) if schema is not None else None
     parts: list[pl.Expr] = []
     if spec.countries:
-        parts.append(pl.col("country").is_in([c.upper() for c in spec.countries]))
+        parts.append(pl.col("country").is_in(list(country_codes(spec.countries, strict=False))))
     if spec.ch99:
         parts.append(ch99_expr(spec.ch99))
     if spec.statuses:
@@ -348,6 +382,7 @@ __all__ = [
     "apply_view",
     "ch99_expr",
     "context_columns",
+    "country_codes",
     "delete_view",
     "export_columns",
     "filter_expr",
