@@ -59,7 +59,9 @@ async def test_loads_straight_into_the_grid() -> None:
         assert app.lines is not None and app.lines.height == 9
         assert_pane_matches(app, ViewSpec())
         pane = app.main_screen.summary
-        assert pane.pathways["cape_phase1"].ieepa_duty_cents == 2_200_000
+        assert (
+            pane.pathways["cape_phase1"].ieepa_duty_cents == 2_700_000
+        )  # v2: the SUS entry is CAPE Phase 1 (suspended)
         assert pane.refundable_pool_cents == 3_620_000
 
 
@@ -595,7 +597,11 @@ async def test_cape_declaration_and_worklist_from_the_view(
         assert files
         entries = files[0].read_text().splitlines()
         assert entries[0] == "Entry Number"
-        assert sorted(entries[1:]) == ["ABC10000018", "XYZ20000011"]
+        assert sorted(entries[1:]) == [
+            "ABC10000018",
+            "SP730000018",
+            "XYZ20000011",
+        ]  # v2: SUS in CAPE
         await pilot.press("y")
         await settle(pilot)
         worklist = Path(app.screen.query_one(Input).value)

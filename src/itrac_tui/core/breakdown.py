@@ -26,7 +26,8 @@ DIMENSIONS: dict[str, tuple[str, str, bool]] = {
 }
 # context columns the importer / port dimensions use, best first
 _FIND: dict[str, tuple[str, ...]] = {
-    "importer": (r"^importer_number$", r"importer.*name", r"importer", r"^ior"),
+    # importer_number is on every line (null when the file has none): names first
+    "importer": (r"importer.*name", r"importer(?!_number$)", r"^ior", r"^importer_number$"),
     "port": (r"port of entry", r"^port.*name", r"^port\b", r"port.*code"),
 }
 _MONTHS = {"entry_month", "liquidation_month"}
