@@ -123,8 +123,12 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         )
     df = _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
     df = _by_unique(df, "_entry", {}, "_eid")
-    for field, digits in (("hts", "_hts_d"), ("ch99_hts", "_ch99_d")):
-        df = _by_unique(df, canon(field), {digits: nz.hts_digits(_c(field))})
+    df = _by_unique(
+        df,
+        canon("hts"),
+        {"_hts_d": nz.hts_digits(_c("hts")), "_hts_several": nz.hts_several(_c("hts"))},
+    )
+    df = _by_unique(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
     for field, name in (
         ("liquidation_date", "_liq_date"),
         ("entry_date", "_entry_date"),
@@ -174,6 +178,7 @@ def _clearly_ok() -> pl.Expr:
     return (
         pl.col("_entry").is_not_null()
         & (pl.col("_hts_d").str.len_bytes() >= 6).fill_null(False)
+        & ~pl.col("_hts_several")
         & (_c("ch99_hts").is_null() | nz.is_ch99_digits(pl.col("_ch99_d")))
         & ~pl.any_horizontal([pl.col(f"_{f}_bad") for f in MONEY_FIELDS])
     )
@@ -249,6 +254,12 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
             KIND_REJECT,
             "not an entry number (expected FFF-NNNNNNN-C)",
             "entry_number",
+        ),
+        (
+            pl.col("_hts_several"),
+            KIND_REJECT,
+            "HTS cell holds more than 10 digits or two codes (one code per row)",
+            "hts",
         ),
         (
             hts_raw.is_not_null() & (hts_d.is_null() | (hts_d.str.len_bytes() < 6)),

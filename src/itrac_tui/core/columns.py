@@ -127,10 +127,13 @@ def require_columns(match: ColumnMatch, file: str) -> None:
     seen = ", ".join(repr(h) for h in match.headers[:40])
     more = f" (+{len(match.headers) - 40} more)" if len(match.headers) > 40 else ""
     hint = ""
-    if "hts" in match.missing and "entry_number" in match.mapping:
+    totals = [h for h in match.headers if re.search(r"total", h, re.IGNORECASE)]
+    entry_level = "hts" in match.missing or ("duty" in match.missing and bool(totals))
+    if entry_level and "entry_number" in match.mapping:
+        seen_total = f" (it has {totals[0]!r})" if totals else ""
         hint = (
-            " This looks like an entry-level summary without line detail: refund work needs the"
-            " line-level ES-003 report (Entry Summary Line Tariff Details)."
+            f" This looks like an entry-level summary without line detail{seen_total}: refund"
+            " work needs the line-level ES-003 report (Entry Summary Line Tariff Details)."
         )
     raise MissingColumns(
         f"{file}: cannot find required column(s): {names}. Headers seen: {seen}{more}.{hint}"

@@ -110,6 +110,13 @@ def hts_digits(expr: pl.Expr) -> pl.Expr:
     return pl.when((d.str.len_bytes() == 9) & ~is_ch99_digits(d)).then("0" + d).otherwise(d)
 
 
+def hts_several(expr: pl.Expr) -> pl.Expr:
+    """True where an HTS cell holds more than 10 digits or two codes (`8471.30.0100; 8542.31`)."""
+    s = clean(expr)
+    digits = s.str.replace_all(r"[^0-9]", "").str.len_bytes()
+    return ((digits > 10) | s.str.contains(r"[0-9][\s.]*[;,/|&\n][\s]*[0-9]")).fill_null(False)
+
+
 def is_ch99_digits(digits: pl.Expr) -> pl.Expr:
     """True for a Chapter 99 code (9903.xx.xx / 9902.xx.xx) given as digits."""
     return (

@@ -39,6 +39,10 @@ WARNING_MESSAGES: dict[str, str] = {
 }
 
 
+# File notices listed before everything else: the export cannot give a real IEEPA reading.
+PROMINENT: frozenset[str] = frozenset({"no_ch99_in_file"})
+
+
 @dataclass(frozen=True)
 class Summary:
     """Per-pathway totals of a set of classified lines, with the export's row accounting."""
@@ -135,7 +139,11 @@ def summarise(lines: pl.DataFrame, as_of: date, export: Export | None = None) ->
         lines=lines.height,
         pathways=totals,
         refundable_pool_cents=pool,
-        warnings=tuple(line_warnings(lines) + notices),
+        warnings=tuple(
+            [w for w in notices if w.code in PROMINENT]
+            + line_warnings(lines)
+            + [w for w in notices if w.code not in PROMINENT]
+        ),
         reasons=reason_counts(lines),
     )
 
