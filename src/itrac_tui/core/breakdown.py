@@ -155,16 +155,36 @@ def breakdown(lines: pl.DataFrame, dimension: str, entry_key: str = "entry_numbe
     )
 
 
+def money_text(cents: pl.Expr) -> pl.Expr:
+    """Integer cents as a plain decimal string ("1234.56", "-0.05"), exactly."""
+    sign = pl.when(cents < 0).then(pl.lit("-")).otherwise(pl.lit(""))
+    whole = cents.abs()
+    return sign + (whole // 100).cast(pl.String) + "." + (whole % 100).cast(pl.String).str.zfill(2)
+
+
+def breakdown_csv(table: pl.DataFrame, dimension: str) -> pl.DataFrame:
+    """A breakdown as written to CSV: the group, lines, entries, IEEPA duty and share (%)."""
+    return table.select(
+        pl.col("key").alias(dimension_label(dimension)),
+        pl.col("lines"),
+        pl.col("entries"),
+        money_text(pl.col("ieepa_duty_cents")).alias("ieepa_duty"),
+        money_text(pl.col("share_bp")).alias("share_percent"),
+    )
+
+
 __all__ = [
     "BLANK",
     "COLUMN_PREFIX",
     "DIMENSIONS",
     "Totals",
     "breakdown",
+    "breakdown_csv",
     "dimension_label",
     "group_filter",
     "is_list",
     "key_expr",
+    "money_text",
     "resolve",
     "totals",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -11,7 +12,8 @@ from time import perf_counter
 from typing import Any
 
 import polars as pl
-from textual import work
+from textual import events, work
+from textual._wait import wait_for_idle
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -86,6 +88,37 @@ class ItracApp(App[int]):
         self.load_seconds = 0.0
         self._pending_writes: dict[Path, dict[str, Any]] = {}
         self.show_timings = True  # snapshot tests turn the load time off
+        self._key_backlog: list[events.Event] | None = None  # keys waiting for the last to land
+        self._key_drain: Any = None
+
+    # --- keys typed in a burst ----------------------------------------------------------------
+    async def on_event(self, event: events.Event) -> None:
+        """Keys (and pastes) one at a time: while the effect of one key (a dialog opening, focus
+        moving to the next field) is still being handled, the next ones wait for it, so a burst
+        lands where a slow typist's keys would."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self._key_backlog is not None:
+                self._key_backlog.append(event)
+                return
+            self._key_backlog = []
+            try:
+                await super().on_event(event)
+            finally:
+                self._key_drain = asyncio.get_running_loop().create_task(self._drain_keys())
+            return
+        await super().on_event(event)
+
+    async def _drain_keys(self) -> None:
+        """Dispatch the waiting keys, each once the app is idle again."""
+        try:
+            while True:
+                await wait_for_idle(0, 0.5)
+                backlog = self._key_backlog
+                if not backlog:
+                    break
+                await super().on_event(backlog.pop(0))
+        finally:
+            self._key_backlog = None
 
     # --- start ---------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -288,6 +321,11 @@ class ItracApp(App[int]):
             elif kind == "rejected":
                 n = out.write_rejected(self.export.rejected, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
+            elif kind == "table":  # a breakdown or the calendar, ready for CSV
+                from itrac_tui.core.csvfile import write_csv
+
+                n = write_csv(kwargs["frame"], path, force=force)
+                self.post_message(ViewSaved(kind, path, n))
         except OutputExists as exc:
             self.post_message(SaveFailed(kind, path, first_line(exc), exists=True))
         except OSError as exc:
@@ -303,6 +341,7 @@ class ItracApp(App[int]):
             "cape": "entries",
             "worklist": "protest lines",
             "rejected": "rejected rows",
+            "table": "rows",
         }[message.what]
         extra = f" ({message.detail})" if message.detail else ""
         self.notify(f"Wrote {message.rows:,} {what} to {message.path}{extra}", markup=False)
@@ -345,6 +384,8 @@ class ItracApp(App[int]):
             "LoadScreen": "load screen",
             "RejectedScreen": "rejected rows",
             "ReconcileScreen": "reconciliation",
+            "BreakdownScreen": "breakdown",
+            "CalendarScreen": "deadline calendar",
         }.get(type(self.screen).__name__, type(self.screen).__name__)
 
     def _bindings_of(self, screen: Screen) -> list[tuple[str, str, str, str, Any, str]]:
@@ -399,11 +440,22 @@ class ItracApp(App[int]):
                 if yes:
                     self.exit(0)
 
+            if any(isinstance(s, ConfirmDialog) for s in self.screen_stack):
+                return
             self.push_screen(
-                ConfirmDialog("The current view is not saved (ctrl+s or v). Quit anyway?"), answer
+                ConfirmDialog(
+                    "The current view is not saved (ctrl+s or v). Quit anyway?",
+                    default=False,
+                    no_means="stay",
+                ),
+                answer,
             )
             return
         self.exit(0)
+
+    async def action_quit(self) -> None:
+        """ctrl+q and the palette's Quit: the same question as q."""
+        self.action_quit_app()
 
     def action_reconcile(self) -> None:
         """Reconcile with accounts payable (screen from another module, imported lazily)."""

@@ -129,3 +129,18 @@ def cell(column: str, value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return safe_text(str(value))
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(part: int, whole: int, width: int) -> str:
+    """A text bar `width` cells long, filled part/whole (characters, not colour: NO_COLOR-safe)."""
+    if whole <= 0 or part <= 0 or width <= 0:
+        return " " * max(width, 0)
+    eighths = min(part * width * 8 // whole, width * 8)
+    full, rest = divmod(eighths, 8)
+    text = "█" * full + (_EIGHTHS[rest] if rest else "")
+    if not text:
+        text = "▏"
+    return text.ljust(width)

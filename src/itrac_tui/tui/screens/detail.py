@@ -14,7 +14,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from itrac_tui.tui.format import cell, label, safe_text
+from itrac_tui.tui.format import REASON_SENTENCES, SHORT_LABELS, cell, label, safe_text
 
 
 def _kv_table(values: dict[str, Any], title: str) -> Table:
@@ -28,15 +28,31 @@ def _kv_table(values: dict[str, Any], title: str) -> Table:
     return table
 
 
+def pathway_sentence(line: dict[str, Any]) -> str:
+    """The pathway explained in one sentence from the line's reason ("" without one)."""
+    reason = line.get("reason")
+    if not reason:
+        return ""
+    pathway = SHORT_LABELS.get(str(line.get("pathway")), str(line.get("pathway")))
+    sentence = REASON_SENTENCES.get(str(reason), safe_text(str(reason)))
+    if line.get("pathway") == "cit" and line.get("cit_deadline"):
+        sentence += " The CIT date is an estimate."
+    return f"{pathway}: {sentence}"
+
+
 def detail_renderable(line: dict[str, Any], components: pl.DataFrame, rows: pl.DataFrame) -> Group:
     """Everything about one line, as rich tables of Text (never markup)."""
     first = (
         "entry_number",
         "line_no",
         "pathway",
+        "reason",
         "ieepa_duty_cents",
-        "protest_deadline",
+        "deadline",
         "days_left",
+        "phase1_until",
+        "protest_deadline",
+        "cit_deadline",
         "days_since_liquidation",
         "liquidation_status",
         "liquidation_date",
@@ -44,7 +60,11 @@ def detail_renderable(line: dict[str, Any], components: pl.DataFrame, rows: pl.D
     )
     ordered = {k: line[k] for k in first if k in line}
     ordered.update({k: v for k, v in line.items() if k not in ordered})
-    parts: list[Any] = [_kv_table(ordered, "Line")]
+    parts: list[Any] = []
+    why = pathway_sentence(line)
+    if why:
+        parts.append(Text(why, style="bold"))
+    parts.append(_kv_table(ordered, "Line"))
     comp = Table(title=Text("Chapter 99 components", style="bold"), expand=True)
     for col in ("ch99_code", "program", "ieepa", "refundable", "duty_cents", "source_row"):
         if col in components.columns:

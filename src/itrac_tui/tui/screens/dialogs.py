@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -51,26 +52,71 @@ class Dialog(ModalScreen):
 
 
 class ConfirmDialog(Dialog):
-    """A yes/no question: y / Enter = yes, n / Escape = no."""
+    """A yes/no question: y = yes, n / Escape = no, Enter = the default (yes unless the
+    question is a risky one such as quitting with unsaved work)."""
 
     BINDINGS = [
-        Binding("y,enter", "yes", "Yes", id="confirm.yes"),
+        Binding("y", "yes", "Yes", id="confirm.yes"),
         Binding("n", "close", "No", id="confirm.no"),
+        Binding("enter", "default", "Default", id="confirm.default"),
     ]
 
-    def __init__(self, question: str) -> None:
+    def __init__(self, question: str, *, default: bool = True, no_means: str = "no") -> None:
         super().__init__()
         self.question = question
+        self.default = default
+        self.no_means = no_means
 
     def compose(self) -> ComposeResult:
         """Question and keys."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.question), classes="title")
-            yield Static("y / Enter: yes    n / Escape: no", classes="hint")
+            if self.default:
+                hint = f"y / Enter: yes    n / Escape: {self.no_means}"
+            else:
+                hint = f"y: yes    n / Enter / Escape: {self.no_means}"
+            yield Static(hint, classes="hint")
 
     def action_yes(self) -> None:
         """Answer yes."""
         self.dismiss(True)
+
+    def action_default(self) -> None:
+        """Enter: the default answer."""
+        self.dismiss(True if self.default else None)
+
+
+class ListInput(Input):
+    """An input that keeps every line of a paste (joined by spaces), for lists of numbers."""
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if event.text:
+            self.insert_text_at_cursor(" ".join(event.text.split()))
+        event.stop()
+
+
+class CellDialog(Dialog):
+    """The full text of one cell; y copies it."""
+
+    BINDINGS = [Binding("y", "copy", "Copy", id="cell.copy")]
+
+    def __init__(self, column: str, text: str) -> None:
+        super().__init__()
+        self.column = column
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        """Column name and the text, wrapped."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.column), classes="title")
+            yield Static(Text(self.text or "(blank)"))
+            yield Static("y: copy    Escape: close", classes="hint")
+
+    def action_copy(self) -> None:
+        """Copy the cell (OSC 52) and close."""
+        self.app.copy_to_clipboard(self.text)
+        self.app.notify(f"Copied {self.column} cell", timeout=3, markup=False)
+        self.dismiss(None)
 
 
 class TextDialog(Dialog):
@@ -85,8 +131,10 @@ class TextDialog(Dialog):
         placeholder: str = "",
         check: object = None,
         suggester: Suggester | None = None,
+        multiline_paste: bool = False,
     ) -> None:
         super().__init__()
+        self.multiline_paste = multiline_paste
         self.title_text = title
         self.value = value
         self.hint = hint
@@ -98,7 +146,8 @@ class TextDialog(Dialog):
         """Title, input, hint, error line."""
         with Vertical(classes="dialog"):
             yield Static(Text(self.title_text), classes="title")
-            yield Input(
+            kind = ListInput if self.multiline_paste else Input
+            yield kind(
                 self.value,
                 placeholder=self.placeholder,
                 id="dialog-input",
@@ -308,6 +357,31 @@ class PickerDialog(Dialog):
             sl.deselect_all()
         else:
             sl.select_all()
+
+
+class ChoiceDialog(Dialog):
+    """Pick one value from a list (Enter)."""
+
+    def __init__(self, title: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.choices = choices
+
+    def compose(self) -> ComposeResult:
+        """Title and choices."""
+        with Vertical(classes="dialog"):
+            yield Static(Text(self.title_text), classes="title")
+            yield OptionList(*[Option(Text(label), id=value) for value, label in self.choices])
+            yield Static("Enter: choose    Escape: cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        """Focus the list."""
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Return the chosen value."""
+        event.stop()
+        self.dismiss(event.option.id)
 
 
 class SavedViewsDialog(Dialog):

@@ -36,6 +36,7 @@ from itrac_tui.tui.format import (
 from itrac_tui.tui.messages import FiltersChanged, ViewApplied
 from itrac_tui.tui.query import column_values, rows_of, soonest_deadlines, view_frame
 from itrac_tui.tui.screens.dialogs import (
+    ConfirmDialog,
     DateRangeDialog,
     PickerDialog,
     TextDialog,
@@ -152,6 +153,53 @@ class MainScreen(Screen):
             "Reconcile",
             "Reconcile with accounts payable",
             "main.reconcile",
+            False,
+        ),
+        _b(
+            "R",
+            "filter_reason",
+            "Reason",
+            "Filter: reason (why the pathway)",
+            "filter.reason",
+            False,
+        ),
+        _b("u", "due_within", "Due", "Filter: due within N days", "filter.due", False),
+        _b(
+            "P",
+            "paste_entries",
+            "Entries",
+            "Filter: a pasted list of entry numbers",
+            "filter.entries",
+            False,
+        ),
+        _b(
+            "F",
+            "breakdown_column",
+            "Breakdown",
+            "Breakdown by the cursor column",
+            "main.breakdown",
+            False,
+        ),
+        _b(
+            "b",
+            "breakdown_pick",
+            "Breakdown by…",
+            "Breakdown by a dimension (origin, port…)",
+            "main.breakdown_by",
+            False,
+        ),
+        _b("D", "calendar", "Calendar", "Deadline calendar by week", "main.calendar", False),
+        _b("i", "show_cell", "Cell", "Show the full cell under the cursor", "main.cell", False),
+        _b("colon", "goto_entry", "Go to", "Go to an entry by number", "main.goto", False),
+        _b("Y", "copy_cell", "Copy cell", "Copy the cell (clipboard, OSC 52)", "copy.cell", False),
+        _b("E", "copy_entry", "Copy entry", "Copy the entry number (OSC 52)", "copy.entry", False),
+        _b("W", "copy_row", "Copy row", "Copy the row, tab-separated (OSC 52)", "copy.row", False),
+        _b(
+            "L",
+            "copy_entries",
+            "Copy entries",
+            "Copy the view's entry numbers (OSC 52)",
+            "copy.entries",
             False,
         ),
         _b("escape", "escape", "Clear search", "Clear the search", "main.escape", False),
@@ -565,6 +613,201 @@ class MainScreen(Screen):
             DateRangeDialog(self.spec.liquidated_from, self.spec.liquidated_to), done
         )
 
+    def action_filter_reason(self) -> None:
+        """Pick reasons (why a line is on its pathway), with counts."""
+        lines = self.itrac.lines
+        if lines is None:
+            return
+        if "reason" not in lines.columns:
+            self.notify("this export has no reasons yet", severity="warning", timeout=3)
+            return
+
+        def apply(chosen: list[str], _extra: str) -> None:
+            self.set_spec(replace(self.spec, reasons=tuple(chosen)))
+
+        dialog = self._open_picker("Reason (why the pathway)", apply)
+        self._count_reasons(dialog, self.spec)
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _count_reasons(self, dialog: PickerDialog, spec: ViewSpec) -> None:
+        counts = (
+            self._others(spec, "reason", reasons=())
+            .group_by("reason")
+            .len()
+            .sort(["len", "reason"], descending=[True, False])
+        )
+        options = [(f"{r:<24} {n:>10,}", r, r in spec.reasons) for r, n in counts.iter_rows() if r]
+        self.app.call_from_thread(dialog.populate, options)
+
+    def action_due_within(self) -> None:
+        """Lines whose own deadline is within N days (again with an empty answer: off)."""
+
+        def check(text: str) -> str:
+            return "" if not text or text.isdigit() else "a whole number of days (blank: off)"
+
+        def done(value: str | None) -> None:
+            if value is not None:
+                self.set_spec(replace(self.spec, due_within=int(value) if value else None))
+
+        current = "" if self.spec.due_within is None else str(self.spec.due_within)
+        self.app.push_screen(
+            TextDialog(
+                "Due within how many days? (blank: no limit)",
+                current or "21",
+                check=check,
+            ),
+            done,
+        )
+
+    def action_paste_entries(self) -> None:
+        """Filter to a pasted list of entry numbers (any separators; blank: off)."""
+        from itrac_tui.core.views import parse_entries
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            good, bad = parse_entries(value)
+            self.set_spec(replace(self.spec, entries=good))
+            if bad:
+                shown = ", ".join(bad[:3]) + (" …" if len(bad) > 3 else "")
+                self.notify(f"{len(bad)} not entry numbers, left out: {shown}", severity="warning")
+
+        self.app.push_screen(
+            TextDialog(
+                "Entry numbers (paste a list; any separators)",
+                " ".join(self.spec.entries),
+                hint="Enter: filter    blank: off    Escape: cancel",
+                multiline_paste=True,
+            ),
+            done,
+        )
+
+    def action_goto_entry(self) -> None:
+        """Move the cursor to the first line of an entry in the view."""
+        from itrac_tui.core.views import parse_entries
+
+        def done(value: str | None) -> None:
+            if not value or self.view is None:
+                return
+            good, _bad = parse_entries(value)
+            if not good:
+                self.notify(f"not an entry number: {value}", severity="warning")
+                return
+            found = (
+                self.view.with_row_index("__i")
+                .filter(pl.col("entry_number").cast(pl.String) == good[0])
+                .get_column("__i")
+            )
+            if found.len() == 0:
+                self.notify(f"{good[0]} is not in this view", severity="warning")
+                return
+            grid = self.query_one(LineGrid)
+            grid.cursor_row = int(found[0])
+            grid.focus()
+
+        self.app.push_screen(TextDialog("Go to entry number", ""), done)
+
+    # --- breakdowns and calendar ---------------------------------------------------------------
+    def action_breakdown_column(self) -> None:
+        """Breakdown of the view by the grid's cursor column."""
+        from itrac_tui.tui.screens.breakdown import dimension_of_column
+
+        self._open_breakdown(dimension_of_column(self.query_one(LineGrid).cursor_column))
+
+    def action_breakdown_pick(self) -> None:
+        """Pick a dimension, then show the breakdown."""
+        from itrac_tui.core.breakdown import DIMENSIONS, resolve
+        from itrac_tui.tui.screens.dialogs import ChoiceDialog
+
+        lines = self.itrac.lines
+        if lines is None:
+            return
+        choices = [(k, v[0]) for k, v in DIMENSIONS.items() if resolve(k, lines.columns)]
+
+        def done(value: str | None) -> None:
+            if value:
+                self._open_breakdown(value)
+
+        self.app.push_screen(ChoiceDialog("Break down the view by", choices), done)
+
+    def _open_breakdown(self, dimension: str) -> None:
+        from itrac_tui.tui.screens.breakdown import BreakdownScreen
+
+        lines = self.itrac.lines
+        if lines is None:
+            return
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result:
+                dim, key = result
+                groups = (*tuple(g for g in self.spec.groups if g[0] != dim), (dim, key))
+                self.set_spec(replace(self.spec, groups=groups))
+
+        self.app.push_screen(BreakdownScreen(lines, self.spec, dimension, self.itrac.as_of), done)
+
+    def action_calendar(self) -> None:
+        """The deadline calendar of the view."""
+        from itrac_tui.tui.screens.calendar import CalendarScreen
+
+        lines = self.itrac.lines
+        if lines is None:
+            return
+
+        def done(result: tuple[str, Any, Any] | None) -> None:
+            if not result:
+                return
+            what, a, b = result
+            if what == "week":
+                self.set_spec(replace(self.spec, deadline_from=a, deadline_to=b))
+            elif what == "due":
+                self.set_spec(replace(self.spec, due_within=a))
+
+        self.app.push_screen(CalendarScreen(lines, self.spec, self.itrac.as_of), done)
+
+    # --- cells and the clipboard ---------------------------------------------------------------
+    def action_show_cell(self) -> None:
+        """The full text of the cell under the cursor."""
+        from itrac_tui.tui.screens.dialogs import CellDialog
+
+        grid = self.query_one(LineGrid)
+        column = grid.cursor_column
+        if column is None or not grid.row_count:
+            return
+        self.app.push_screen(CellDialog(label(column), grid.cell_text(grid.cursor_row, column)))
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)
+        short = text if len(text) <= 40 else text[:39] + "…"
+        self.notify(f"Copied {what}: {short}", timeout=3, markup=False)
+
+    def action_copy_cell(self) -> None:
+        """Copy the cell under the cursor."""
+        grid = self.query_one(LineGrid)
+        column = grid.cursor_column
+        if column and grid.row_count:
+            self._copy(grid.cell_text(grid.cursor_row, column), f"{label(column)} cell")
+
+    def action_copy_entry(self) -> None:
+        """Copy the entry number of the line under the cursor."""
+        grid = self.query_one(LineGrid)
+        if grid.row_count:
+            self._copy(grid.cell_text(grid.cursor_row, "entry_number"), "entry number")
+
+    def action_copy_row(self) -> None:
+        """Copy the visible columns of the line under the cursor, tab-separated."""
+        grid = self.query_one(LineGrid)
+        if grid.row_count:
+            cells = [grid.cell_text(grid.cursor_row, c) for c in grid.columns]
+            self._copy("\t".join(cells), "row")
+
+    def action_copy_entries(self) -> None:
+        """Copy the distinct entry numbers of the view, one per line."""
+        if self.view is None:
+            return
+        entries = self.view.get_column("entry_number").cast(pl.String).unique(maintain_order=True)
+        self.app.copy_to_clipboard("\n".join(entries.to_list()))
+        self.notify(f"Copied {entries.len():,} entry numbers of the view", timeout=3)
+
     def action_toggle_warnings(self) -> None:
         """Only lines with warnings (toggle)."""
         self.set_spec(replace(self.spec, warnings_only=not self.spec.warnings_only))
@@ -643,24 +886,40 @@ class MainScreen(Screen):
             self.notify(f"saved views unreadable: {exc}", severity="error")
             views = {}
 
-        def done(result: tuple[str, str] | None) -> None:
-            if result is None:
-                return
-            verb, name = result
+        def act(verb: str, name: str) -> None:
             try:
                 if verb == "open" and name in views:
                     self.set_spec(views[name])
                     self.saved_spec = views[name]
-                    self.notify(f"view “{name}” opened")
+                    self.notify(f"view “{name}” opened", timeout=3)
                 elif verb == "save":
                     save_view(views_path(), name, self.spec)
                     self.saved_spec = self.spec
-                    self.notify(f"view “{name}” saved")
+                    self.notify(f"view “{name}” saved", timeout=3)
                 elif verb == "delete":
                     delete_view(views_path(), name)
-                    self.notify(f"view “{name}” deleted")
+                    self.notify(f"view “{name}” deleted", timeout=3)
             except OSError as exc:
                 self.notify(f"could not save views: {exc.strerror or exc}", severity="error")
+
+        def done(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            verb, name = result
+            question = ""
+            if verb == "save" and name in views:
+                question = f"A view named “{name}” exists. Replace it?"
+            elif verb == "delete":
+                question = f"Delete the view “{name}”?"
+            if not question:
+                act(verb, name)
+                return
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    act(verb, name)
+
+            self.app.push_screen(ConfirmDialog(question, default=False), answer)
 
         self.app.push_screen(SavedViewsDialog(views), done)
 

@@ -39,7 +39,8 @@ class FilterBar(Static):
     """One line: active filters (or how to add them) and the row count."""
 
     DEFAULT_CSS = """
-    FilterBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    FilterBar { height: 1; background: $panel; color: $text; padding: 0 1;
+                text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def show(self, spec: ViewSpec, shown: int, total: int, busy: bool = False) -> None:
@@ -75,7 +76,7 @@ class NoticeBar(Static):
 
     DEFAULT_CSS = """
     NoticeBar { height: auto; max-height: 3; background: $panel; color: $text;
-                padding: 0 1; display: none; }
+                padding: 0 1; display: none; text-wrap: nowrap; text-overflow: ellipsis; }
     NoticeBar.visible { display: block; }
     NoticeBar.warn { background: $warning 30%; }
     """

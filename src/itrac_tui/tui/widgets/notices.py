@@ -74,7 +74,8 @@ class NoticesPanel(Vertical):
     NoticesPanel { height: auto; max-height: 8; display: none; border-top: hkey $warning; }
     NoticesPanel.visible { display: block; }
     NoticesPanel #notices-title { height: 1; text-style: bold; }
-    NoticesPanel NoticeList { height: auto; max-height: 6; border: none; padding: 0; }
+    NoticesPanel NoticeList { height: auto; max-height: 6; border: none; padding: 0;
+                              text-wrap: nowrap; text-overflow: ellipsis; }
     NoticesPanel NoticeList:focus { border: none; }
     """
 

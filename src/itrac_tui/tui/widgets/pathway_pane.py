@@ -54,9 +54,10 @@ def band_text(summary: Any, active: tuple[str, ...], width: int) -> Text:
         mark = "▸" if pathway in active else " "
         cells.append((f"{mark}{NARROW_LABELS[pathway]} {lines:,}", dollars(cents)))
     cells.append((" Pool", dollars(summary.refundable_pool_cents)))
-    per_row = 3 if width >= 66 else 2
-    cell_w = max(width // per_row - 1, 20)
-    text = Text(no_wrap=True, overflow="ellipsis")
+    need = max(len(name) + 1 + len(money) for name, money in cells)
+    per_row = 3 if 3 * (need + 2) <= width else 2
+    cell_w = max(need, (width - 2 * (per_row - 1)) // per_row)
+    text = Text()
     for i, (name, money) in enumerate(cells):
         if i and i % per_row == 0:
             text.append("\n")
@@ -97,7 +98,8 @@ class TotalsBand(Static):
     """Under 100 columns: the pathway totals in two lines above the grid."""
 
     DEFAULT_CSS = """
-    TotalsBand { height: 2; background: $panel; color: $text; padding: 0 1; display: none; }
+    TotalsBand { height: auto; max-height: 3; background: $panel; color: $text; padding: 0 1;
+                 display: none; text-wrap: nowrap; text-overflow: ellipsis; }
     TotalsBand.visible { display: block; }
     """
 

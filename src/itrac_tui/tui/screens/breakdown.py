@@ -1,0 +1,310 @@
+"""Breakdown (VisiData's Shift+F): the current view's lines, entries and IEEPA duty per group of a
+dimension, with a share bar; Enter filters the grid to the group; ctrl+s saves it as CSV."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from itrac_tui.core.breakdown import (
+    BLANK,
+    DIMENSIONS,
+    Totals,
+    breakdown,
+    breakdown_csv,
+    dimension_label,
+    is_list,
+    resolve,
+    totals,
+)
+from itrac_tui.core.views import ViewSpec, apply_view, search_columns
+from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
+from itrac_tui.tui.query import ENTRY_KEY
+
+if TYPE_CHECKING:
+    from itrac_tui.tui.app import ItracApp
+
+# grid column -> breakdown dimension (other columns break down by their own values)
+COLUMN_DIMENSIONS: dict[str, str] = {
+    "country": "origin",
+    "country_raw": "origin",
+    "ch99_programs": "program",
+    "ch99_codes": "ch99",
+    "liquidation_status": "status",
+    "reason": "reason",
+    "pathway": "pathway",
+    "entry_date": "entry_month",
+    "liquidation_date": "liquidation_month",
+}
+SORTS: tuple[tuple[str, str, bool], ...] = (
+    ("ieepa_duty_cents", "IEEPA duty", True),
+    ("lines", "lines", True),
+    ("entries", "entries", True),
+    ("key", "group", False),
+)
+
+
+def dimension_of_column(column: str | None) -> str:
+    """The breakdown dimension for a grid column."""
+    if not column:
+        return "origin"
+    return COLUMN_DIMENSIONS.get(column, f"column:{column}")
+
+
+def group_label(dimension: str, key: str) -> str:
+    """Display text of a group key."""
+    if key == BLANK:
+        return "(blank)"
+    if dimension == "program":
+        return PROGRAM_SHORT.get(key, safe_text(key))
+    if dimension == "pathway":
+        return SHORT_LABELS.get(key, safe_text(key))
+    return safe_text(key)
+
+
+def breakdown_view(lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> tuple[Any, Totals]:
+    """The breakdown of the lines in the view and the view's own totals (core calls only)."""
+    dim = resolve(dimension, lines.columns)
+    key = ENTRY_KEY if ENTRY_KEY in lines.columns else "entry_number"
+    needed = {key, "ieepa_duty_cents"}
+    if dim:
+        source = dim.split(":", 1)[1] if dim.startswith("column:") else DIMENSIONS[dim][1]
+        needed.add(source)
+    view = (
+        apply_view(lines.lazy(), replace(spec, sort=(), columns=()), search_columns(lines))
+        .select([c for c in lines.columns if c in needed])
+        .collect()
+    )
+    table = breakdown(view, dim, entry_key=key) if dim else breakdown(view, dimension, key)
+    return table, totals(view, entry_key=key)
+
+
+class BreakdownList(OptionList):
+    """The groups; Enter filters the grid to the highlighted one."""
+
+    BINDINGS = [Binding("enter", "select", "Filter to group", id="breakdown.select")]
+
+
+class BreakdownScreen(Screen):
+    """Groups of the current view by one dimension."""
+
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="breakdown.close"),
+        Binding(
+            "s",
+            "cycle_sort",
+            "Sort",
+            tooltip="Sort: duty, lines, entries, group",
+            id="breakdown.sort",
+        ),
+        Binding("r", "reverse", "Reverse", tooltip="Reverse the sort", id="breakdown.reverse"),
+        Binding(
+            "b",
+            "pick_dimension",
+            "Dimension",
+            tooltip="Break down by another dimension",
+            id="breakdown.dimension",
+        ),
+        Binding(
+            "ctrl+s", "save", "Save CSV", tooltip="Save this breakdown as CSV", id="breakdown.save"
+        ),
+    ]
+    DEFAULT_CSS = """
+    BreakdownScreen { background: $background; }
+    BreakdownScreen Static, BreakdownScreen OptionList {
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
+    BreakdownScreen #bd-title { height: 1; text-style: bold; background: $panel; padding: 0 1; }
+    BreakdownScreen #bd-header { height: 1; text-style: bold; padding: 0 1; }
+    BreakdownScreen BreakdownList, BreakdownScreen BreakdownList:focus {
+        height: 1fr; border: none; padding: 0 1;
+    }
+    BreakdownScreen #bd-total { height: 1; text-style: bold; padding: 0 1; }
+    """
+
+    def __init__(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
+        super().__init__()
+        self.lines = lines
+        self.spec = spec
+        self.dimension = dimension
+        self.as_of = as_of
+        self.table: pl.DataFrame | None = None
+        self.whole: Totals | None = None
+        self.sort_index = 0
+        self.descending = True
+
+    @property
+    def itrac(self) -> ItracApp:
+        """The app, typed."""
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        """Title, header, groups, total, footer."""
+        yield Static("Breakdown", id="bd-title")
+        yield Static("", id="bd-header")
+        yield BreakdownList(id="bd-list")
+        yield Static("Counting…", id="bd-total")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """Count in a worker."""
+        self.query_one(BreakdownList).focus()
+        self.recount()
+
+    def recount(self) -> None:
+        """Compute the breakdown for the current dimension (worker)."""
+        label = dimension_label(resolve(self.dimension, self.lines.columns) or self.dimension)
+        self.query_one("#bd-title", Static).update(Text(f"Breakdown by {label} — counting…"))
+        self._count(self.lines, self.spec, self.dimension)
+
+    @work(thread=True, exclusive=True, group="breakdown")
+    def _count(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> None:
+        table, whole = breakdown_view(lines, spec, dimension)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_table, dimension, table, whole)
+
+    def show_table(self, dimension: str, table: pl.DataFrame, whole: Totals) -> None:
+        """Draw the groups (sorted as chosen)."""
+        if dimension != self.dimension:
+            return
+        self.table = table
+        self.whole = whole
+        self._draw()
+
+    def _sorted(self) -> pl.DataFrame:
+        assert self.table is not None
+        column, _label, _desc = SORTS[self.sort_index]
+        others = [c for c in ("ieepa_duty_cents", "lines", "key") if c != column]
+        return self.table.sort(
+            [column, *others],
+            descending=[self.descending] + [c != "key" for c in others],
+        )
+
+    def _widths(self) -> tuple[int, int]:
+        width = max(self.size.width - 2, 60)
+        bar_w = max(10, width // 5)
+        key_w = max(width - (9 + 8 + 16 + 7 + bar_w + 7), 10)
+        return key_w, bar_w
+
+    def _draw(self) -> None:
+        if self.table is None or self.whole is None:
+            return
+        dim = resolve(self.dimension, self.lines.columns)
+        label = dimension_label(dim or self.dimension)
+        sort_label = SORTS[self.sort_index][1] + (" ↓" if self.descending else " ↑")
+        note = (
+            " · a line with several counts in each"
+            if dim and is_list(dim, self.lines.schema)
+            else ""
+        )
+        view = "filtered view" if self.spec.is_filtered() else "all lines"
+        self.query_one("#bd-title", Static).update(
+            Text(
+                f"Breakdown by {label} — {view}, {self.table.height:,} groups, "
+                f"sorted by {sort_label}{note}",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
+        key_w, bar_w = self._widths()
+        head = (
+            f"{label[:key_w]:<{key_w}} {'Lines':>9} {'Entries':>8} {'IEEPA duty':>16} "
+            f"{'Share':>7} {'':<{bar_w}}"
+        )
+        self.query_one("#bd-header", Static).update(Text(head, no_wrap=True))
+        ol = self.query_one(BreakdownList)
+        ol.clear_options()
+        whole_cents = self.whole.ieepa_duty_cents
+        options = []
+        for key, n, e, cents, bp in self._sorted().head(5000).iter_rows():
+            name = group_label(self.dimension if dim in DIMENSIONS else dim, key)
+            if len(name) > key_w:
+                name = name[: key_w - 1] + "…"
+            share = f"{bp // 100}.{bp % 100 // 10}%"
+            row = (
+                f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
+                f"{bar(cents, whole_cents, bar_w)}"
+            )
+            options.append(Option(Text(row, no_wrap=True), id=key))
+        ol.add_options(options)
+        if options:
+            ol.highlighted = 0
+        if not dim:
+            self.query_one("#bd-total", Static).update(
+                Text(f"This export has no column for {label}.")
+            )
+            return
+        total = (
+            f"{'Total (the view)':<{key_w}} {self.whole.lines:>9,} {self.whole.entries:>8,} "
+            f"{dollars(whole_cents):>16}"
+        )
+        self.query_one("#bd-total", Static).update(Text(total, no_wrap=True))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter: filter the grid to the group and go back to it."""
+        event.stop()
+        dim = resolve(self.dimension, self.lines.columns)
+        if event.option.id is None or not dim:
+            return
+        self.dismiss((dim, event.option.id))
+
+    def action_close(self) -> None:
+        """Back to the grid."""
+        self.dismiss(None)
+
+    def action_cycle_sort(self) -> None:
+        """Next sort column."""
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+        self.descending = SORTS[self.sort_index][2]
+        self._draw()
+
+    def action_reverse(self) -> None:
+        """Reverse the sort."""
+        self.descending = not self.descending
+        self._draw()
+
+    def action_pick_dimension(self) -> None:
+        """Choose another dimension."""
+        from itrac_tui.tui.screens.dialogs import ChoiceDialog
+
+        choices = [
+            (key, label)
+            for key, (label, _c, _l) in DIMENSIONS.items()
+            if resolve(key, self.lines.columns)
+        ]
+
+        def done(value: str | None) -> None:
+            if value:
+                self.dimension = value
+                self.table = None
+                self.recount()
+
+        self.app.push_screen(ChoiceDialog("Break down by", choices), done)
+
+    def action_save(self) -> None:
+        """Save the breakdown as CSV."""
+        from pathlib import Path
+
+        from itrac_tui.tui.screens.dialogs import ask_save_path, default_save_path
+
+        if self.table is None:
+            return
+        dim = resolve(self.dimension, self.lines.columns) or self.dimension
+        frame = breakdown_csv(self._sorted(), dim)
+        stem = f"itrac-breakdown-{dim.replace('column:', '').replace(' ', '_')}-{self.as_of:%Y%m%d}"
+
+        def write(path: Path, force: bool) -> None:
+            self.itrac.write_output("table", path, force, frame=frame)
+
+        ask_save_path(self, f"Save {frame.height:,} groups as CSV", default_save_path(stem), write)
