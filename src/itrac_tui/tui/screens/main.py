@@ -319,6 +319,7 @@ class MainScreen(Screen):
     def _place_summary(self) -> None:
         """Pane or band, as the width and `z` say."""
         narrow = self.narrow
+        self.query_one(PathwayPane).set_narrow(self.size.width < 130)
         self.query_one(PathwayPane).set_class(self.pane_hidden or narrow, "hidden")
         self.query_one(TotalsBand).set_class(not self.pane_hidden and narrow, "visible")
 

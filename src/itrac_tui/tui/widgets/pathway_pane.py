@@ -29,17 +29,22 @@ NARROW_LABELS: dict[str, str] = {
     "zero_duty": "Zero",
     "not_ieepa": "Not IEEPA",
 }
-CIT_CAVEAT = "estimate: when the 1581(i) clock starts is disputed"
+CIT_CAVEAT = "estimate: 1581(i) start is disputed"
 _WIDTH = 45  # text width inside the pane
 
 
-def header_row() -> str:
+def header_row(narrow: bool = False) -> str:
     """Column headings of the pane table."""
+    if narrow:
+        return f"{'Pathway':<9} {'Lines':>7} {'Entr':>5} {'IEEPA duty':>14}"
     return f"{'Pathway':<12} {'Lines':>8} {'Entr':>6} {'IEEPA duty':>15}"
 
 
-def pathway_row(pathway: str, lines: int, entries: int, cents: int) -> str:
+def pathway_row(pathway: str, lines: int, entries: int, cents: int, narrow: bool = False) -> str:
     """One row of the pane table."""
+    if narrow:
+        name = NARROW_LABELS.get(pathway, pathway)
+        return f"{name:<9} {lines:>7} {entries:>5} {dollars(cents):>14}"
     name = SHORT_LABELS.get(pathway, pathway)
     return f"{name:<12} {lines:>8,} {entries:>6,} {dollars(cents):>15}"
 
@@ -84,7 +89,10 @@ def deadline_lines(
         money = dollars(row.get("ieepa_duty_cents"))
         days = f"{(when - as_of).days}d" if when else ""
         stamp = when.isoformat() if when else ""
-        text.append(f"{stamp} {days:>5} {entry:<13} {money:>{max(width - 31, 1)}}\n")
+        if width < 45:
+            stamp = stamp[5:]
+        rest = max(width - len(stamp) - 21, 1)
+        text.append(f"{stamp} {days:>5} {entry:<13} {money:>{rest}}\n")
     return text
 
 
@@ -118,6 +126,7 @@ class PathwayPane(Vertical):
         border-left: vkey $primary 50%;
         padding: 0 0 0 1;
     }
+    PathwayPane.narrow { width: 40; }
     PathwayPane #pane-asof { height: 1; color: $accent; text-style: bold; }
     PathwayPane #pane-header { height: 1; text-style: bold; }
     PathwayPane PathwayList { height: auto; max-height: 10; border: none; padding: 0; }
@@ -138,6 +147,16 @@ class PathwayPane(Vertical):
         yield PathwayList(id="pane-list")
         yield Static("", id="pane-foot")
 
+    _last: tuple[Any, ...] | None = None
+
+    def set_narrow(self, narrow: bool) -> None:
+        """A slimmer pane (100 to 129 columns) so the grid keeps its key columns."""
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            self.query_one("#pane-header", Static).update(Text(header_row(narrow)))
+            if self._last is not None:
+                self.show(*self._last)
+
     def show(
         self,
         summary: Any,
@@ -147,6 +166,9 @@ class PathwayPane(Vertical):
     ) -> None:
         """Fill the pane from a core Summary (figures as `scan --json`) and the soonest
         deadlines by kind (phase1, protest, cit)."""
+        self._last = (summary, deadlines, as_of, active)
+        narrow = self.has_class("narrow")
+        width = 38 if narrow else _WIDTH
         self.query_one("#pane-asof", Static).update(Text(f"As of {as_of.isoformat()}  (a: change)"))
         options: list[Option] = []
         for pathway in PATHWAYS:
@@ -154,7 +176,7 @@ class PathwayPane(Vertical):
             lines = total.lines if total else 0
             entries = total.entries if total else 0
             cents = total.ieepa_duty_cents if total else 0
-            text = Text(pathway_row(pathway, lines, entries, cents))
+            text = Text(pathway_row(pathway, lines, entries, cents, narrow))
             if pathway in active:
                 text = Text("▸") + Text(text.plain[1:])
                 text.stylize("bold reverse")
@@ -173,12 +195,12 @@ class PathwayPane(Vertical):
             plist.highlighted = 0
         foot = Text()
         pool = dollars(summary.refundable_pool_cents)
-        foot.append(f"{'Refundable pool':<{_WIDTH - 17}}{pool:>17}\n", "bold")
+        foot.append(f"{'Refundable pool':<{width - 17}}{pool:>17}\n", "bold")
         foot.append_text(
-            deadline_lines("Leaving Phase 1 soonest", deadlines.get("phase1"), as_of, _WIDTH)
+            deadline_lines("Leaving Phase 1 soonest", deadlines.get("phase1"), as_of, width)
         )
         foot.append_text(
-            deadline_lines("Nearest protest deadlines", deadlines.get("protest"), as_of, _WIDTH)
+            deadline_lines("Nearest protest deadlines", deadlines.get("protest"), as_of, width)
         )
         cit = deadlines.get("cit")
         foot.append("Earliest CIT deadline\n", "bold")
@@ -187,10 +209,13 @@ class PathwayPane(Vertical):
         else:
             row = cit.row(0, named=True)
             when = row["deadline"]
-            foot.append(
-                f"{when.isoformat()} {(when - as_of).days:>5}d "
-                f"{safe_text(str(row['entry_number'])):<13}\n"
+            money = dollars(row.get("ieepa_duty_cents"))
+            head = (
+                f"{when.isoformat()} {(when - as_of).days:>4}d "
+                f"{safe_text(str(row['entry_number'])):<13}"
             )
+            room = width - len(head) - 1
+            foot.append(head + (f" {money:>{room}}" if room >= len(money) else "") + "\n")
             foot.append(f"  {CIT_CAVEAT}\n", "italic")
         self.query_one("#pane-foot", Static).update(foot)
 
