@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -111,10 +112,42 @@ def csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     text = [name for name, dtype in out.schema.items() if dtype == pl.String]
     if text and out.height:
         out = _neutralise_text(out, text)
-    renames = {n: _neutral_name(n) for n in out.columns if _neutral_name(n) != n}
-    if renames and not set(renames.values()) & set(out.columns):
-        out = out.rename(renames)
+    _refuse_far_dates(out)
+    names = _neutral_names(out.columns)
+    if names != out.columns:
+        out = out.rename(dict(zip(out.columns, names, strict=True)))
     return out
+
+
+def _neutral_names(columns: list[str]) -> list[str]:
+    """Headers neutralised like cells; a header that then collides with another gets " (2)"."""
+    taken = set(columns)
+    out: list[str] = []
+    for name in columns:
+        new = _neutral_name(name)
+        if new != name:
+            base, k = new, 2
+            while new in taken:
+                new, k = f"{base} ({k})", k + 1
+            taken.add(new)
+        out.append(new)
+    return out
+
+
+LAST_DATE = date(9999, 12, 31)
+
+
+def _refuse_far_dates(frame: pl.DataFrame) -> None:
+    """ExportError when a date column holds a date past 9999 (it would be written +10000-...)."""
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Date or isinstance(dtype, pl.Datetime):
+            col = pl.col(name).cast(pl.Date) if dtype != pl.Date else pl.col(name)
+            late = frame.select((col > LAST_DATE).arg_true().first()).item()
+            if late is not None:
+                raise ExportError(
+                    f"column {name!r} holds a date past 9999 (row {late + 2} of the output): "
+                    "refused; check the dates of the export"
+                )
 
 
 # --- atomic files --------------------------------------------------------------------------------
@@ -147,6 +180,8 @@ def check_target(path: Path, *, force: bool = False) -> None:
         raise ExportError(f"cannot write {path}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
         raise ExportError(f"cannot write {path}: permission denied")
+    if path.exists() and not path.is_file():
+        raise ExportError(f"cannot write {path}: it is not a regular file (a device or a pipe)")
     if not force and (path.exists() or path.is_symlink()):
         raise OutputExists(f"{path} already exists")
 
@@ -182,6 +217,8 @@ def sync_dir(folder: Path) -> None:
 def publish(tmp: Path, path: Path, force: bool) -> None:
     """Move a finished temp file into place; without force, never replace an existing file."""
     if force:
+        if path.exists() and not path.is_file():  # checked again: it may have appeared since
+            raise ExportError(f"cannot write {path}: it is not a regular file (a device or a pipe)")
         os.replace(tmp, path)
         return
     try:

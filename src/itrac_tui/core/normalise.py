@@ -11,6 +11,8 @@ import polars as pl
 from itrac_tui.core import money
 
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Outside these, not a customs date: before 1900, or so late that a deadline would pass 9999.
+_FIRST_DATE, _LAST_DATE = date(1900, 1, 1), date(9000, 12, 31)
 
 
 def clean(expr: pl.Expr) -> pl.Expr:
@@ -61,16 +63,22 @@ with_money = money.with_money
 
 # --- dates -------------------------------------------------------------------------------------
 def parse_date(expr: pl.Expr) -> pl.Expr:
-    """MM/DD/YYYY, YYYY-MM-DD (with or without a time), YYYYMMDD or an Excel serial -> Date."""
+    """MM/DD/YYYY, YYYY-MM-DD (with or without a time), YYYYMMDD or an Excel serial -> Date.
+
+    A two-digit year (2/15/26) is not read (null, so the line warns bad_date): never year 0026,
+    never a guessed century. Nor is a date before 1900 or after 9000.
+    """
     s = clean(expr)
     serial = s.str.extract(r"^([0-9]{5})(?:\.0+)?$").cast(pl.Int64, strict=False)
-    return pl.coalesce(
-        s.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
-        s.str.slice(0, 10).str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        pl.when(s.str.len_bytes() == 8).then(s.str.strptime(pl.Date, "%Y%m%d", strict=False)),
+    us = pl.when(s.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")).then(s)
+    iso = s.str.extract(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:$|[ T])")
+    d = pl.coalesce(
+        us.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
+        iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        pl.when(s.str.contains(r"^[0-9]{8}$")).then(s.str.strptime(pl.Date, "%Y%m%d", strict=False)),
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial),
-        s.str.strptime(pl.Date, "%m/%d/%y", strict=False),
     )
+    return pl.when(d.is_between(_FIRST_DATE, _LAST_DATE)).then(d)
 
 
 def date_invalid(expr: pl.Expr) -> pl.Expr:
