@@ -219,8 +219,7 @@ def shape_cases() -> list[Case]:
         Case(
             "million_commas_in_a_row",
             {"export.csv": csv_text([row(1)]) + "," * 1_000_000 + "\n"},
-            records=2,
-            rejected={"more fields than the header": 1},
+            records=2,  # a row of empty fields is a blank row: set aside, said so
             pool="100.00",
         ),
     ]

@@ -99,9 +99,7 @@ def test_case(case: Case, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
         assert not reasons, reasons
 
 
-@pytest.mark.parametrize(
-    "case", [c for c in all_cases() if c.exit == 0][:12], ids=lambda c: c.name
-)
+@pytest.mark.parametrize("case", [c for c in all_cases() if c.exit == 0][:12], ids=lambda c: c.name)
 def test_outputs_are_injection_safe(case: Case, tmp_path: Path) -> None:
     args = build(case, tmp_path / "in")
     out = tmp_path / "lines.csv"

@@ -12,6 +12,7 @@ import polars as pl
 
 from itrac_tui.core.classify import classify
 from itrac_tui.core.columns import load_mapping_file
+from itrac_tui.core.errors import printable
 from itrac_tui.core.load import load_export
 from itrac_tui.core.model import Export
 from itrac_tui.core.read import resolve_paths
@@ -31,7 +32,7 @@ class Loaded:
 
 def fail(message: str) -> int:
     """Print a one-line error to stderr and return exit code 2."""
-    one_line = " ".join(message.split())
+    one_line = printable(" ".join(message.split()))
     print(f"itrac-tui: {one_line}", file=sys.stderr)
     return 2
 
@@ -48,7 +49,13 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
     """
     rules = load_rules(getattr(args, "rules", None))
     mapping = load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
-    export = load_export(input_paths(args), rules, mapping=mapping, context=context)
+    export = load_export(
+        input_paths(args),
+        rules,
+        mapping=mapping,
+        context=context,
+        distinct_parts=getattr(args, "distinct_parts", False),
+    )
     as_of = args.as_of or date.today()
     lines = classify(export.lines, rules, as_of, has_liquidation=export.has_liquidation)
     return Loaded(export, rules, as_of, lines)

@@ -18,7 +18,7 @@ from itrac_tui.core import normalise as nz
 from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header
 from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.money import ensure_sums_fit
-from itrac_tui.core.read import FILE_COL, ROW_COL
+from itrac_tui.core.read import FILE_COL, RAGGED_COL, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
 IDX = "__idx"
@@ -41,6 +41,7 @@ class Assembled:
     rows: pl.DataFrame
     set_aside: pl.DataFrame
     rejected: pl.DataFrame
+    overlapping: int = 0  # entry lines found in more than one part (counted once)
     rounded: int = 0  # money cells with more than two decimals, rounded half-even to the cent
     rounded_example: str = ""  # the first of them: file, row, column and value
     orientation: dict[str, str] = dc_field(default_factory=dict)  # file -> detected order
@@ -177,6 +178,7 @@ def _clearly_ok() -> pl.Expr:
     """Rows that need no reason: a valid entry, an HTS code, money that reads."""
     return (
         pl.col("_entry").is_not_null()
+        & ~pl.col(RAGGED_COL)
         & (pl.col("_hts_d").str.len_bytes() >= 6).fill_null(False)
         & ~pl.col("_hts_several")
         & (_c("ch99_hts").is_null() | nz.is_ch99_digits(pl.col("_ch99_d")))
@@ -228,6 +230,13 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
     hts_d = pl.col("_hts_d")
     # (condition, kind, reason, field whose cell is reported)
     checks: list[tuple[pl.Expr, str, str | pl.Expr, str | None]] = [
+        (
+            pl.col(RAGGED_COL),
+            KIND_REJECT,
+            "more fields than the header (an unquoted comma in a value, e.g. 4,344.51?):"
+            " the row is not cut",
+            None,
+        ),
         (all_blank, KIND_SET_ASIDE, "blank row", None),
         (is_header, KIND_SET_ASIDE, "repeated header row", None),
         (
@@ -299,6 +308,28 @@ def _reject_where(df: pl.DataFrame, cond: pl.Expr, reason: pl.Expr) -> pl.DataFr
         _kind=pl.when(cond).then(pl.lit(KIND_REJECT)).otherwise(pl.col("_kind")),
         _reason=pl.when(cond).then(reason).otherwise(pl.col("_reason")),
     )
+
+
+def _set_aside_overlaps(df: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """Set aside the rows of an entry line that an earlier part already holds; how many lines."""
+    keyed = pl.col("_keyed") & pl.col("line_no").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
+    owners = (
+        df.filter(keyed)
+        .group_by(LINE_KEY)
+        .agg(pl.col(FILE_COL).min().alias("_owner"), pl.col(FILE_COL).n_unique().alias("_nf"))
+        .filter(pl.col("_nf") > 1)
+    )
+    if owners.height == 0:
+        return df, 0
+    df = df.join(owners.select(LINE_KEY, "_owner"), on=LINE_KEY, how="left", maintain_order="left")
+    again = keyed & pl.col("_owner").is_not_null() & (pl.col(FILE_COL) != pl.col("_owner"))
+    reason = "the same entry line is in an earlier part (overlapping parts; counted once)"
+    df = df.with_columns(
+        _kind=pl.when(again).then(pl.lit(KIND_SET_ASIDE)).otherwise(pl.col("_kind")),
+        _reason=pl.when(again).then(pl.lit(reason)).otherwise(pl.col("_reason")),
+        _keyed=pl.col("_keyed") & ~again.fill_null(False),
+    ).drop("_owner")
+    return df, owners.height
 
 
 CH99_FIRST, COMMODITY_FIRST = "ch99_first", "commodity_first"
@@ -418,13 +449,20 @@ def assemble(
     original_columns: list[str],
     has_line_col: bool,
     has_ordinal: bool = False,
+    distinct_parts: bool = False,
 ) -> Assembled:
-    """Turn raw rows (canonical c_* copies + original columns + provenance) into an export."""
+    """Turn raw rows (canonical c_* copies + original columns + provenance) into an export.
+
+    The same entry line in two parts counts once (the later part's rows are set aside) unless
+    `distinct_parts`.
+    """
     raw = raw.with_row_index(IDX)
+    if RAGGED_COL not in raw.columns:
+        raw = raw.with_columns(pl.lit(False).alias(RAGGED_COL))
     for field in FIELDS:
         if canon(field) not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(canon(field)))
-    narrow = raw.select(IDX, FILE_COL, ROW_COL, *[canon(f) for f in FIELDS])
+    narrow = raw.select(IDX, FILE_COL, ROW_COL, RAGGED_COL, *[canon(f) for f in FIELDS])
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )
@@ -440,6 +478,9 @@ def assemble(
     df = df.with_columns(
         _lkey=pl.col("_eid").cast(pl.Int64) * 2**_LINE_BITS + pl.col("line_no").cast(pl.Int64)
     )
+    overlapping = 0
+    if len(files) > 1 and not distinct_parts:
+        df, overlapping = _set_aside_overlaps(df)
     orphan = pl.col("_keyed") & (pl.col("_kind") == KIND_OK) & pl.col("line_no").is_null()
     df = _reject_where(df, orphan, orphan_reason)
     # A line with any rejected row is rejected whole: never a line with part of its duty.
@@ -493,6 +534,7 @@ def assemble(
         rows,
         set_aside,
         rejected,
+        overlapping,
         rounded,
         example,
         orientation={files[i]: o for i, o in sorted(orientation.items())},

@@ -19,10 +19,13 @@ from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export, Warning_
 from itrac_tui.core.read import (
     FILE_COL,
+    RAGGED_COL,
     ROW_COL,
+    column_names,
     is_xlsx,
     read_csv_file,
     read_xlsx_file,
+    same_inputs,
     sniff,
     xlsx_headers,
 )
@@ -40,7 +43,7 @@ LIQUIDATION_HELP = (
 
 def headers_of(path: Path) -> tuple[str, ...]:
     """Header row of an export file (CSV or XLSX)."""
-    return xlsx_headers(path) if is_xlsx(path) else sniff(path).headers
+    return xlsx_headers(path) if is_xlsx(path) else tuple(column_names(sniff(path)))
 
 
 def _effective_mapping(headers: Sequence[str], explicit: dict[str, str] | None) -> dict[str, str]:
@@ -68,7 +71,7 @@ def _read_part(
     wanted = None if context else sorted(set(match.mapping.values()))
     xlsx = is_xlsx(path)
     df = read_xlsx_file(path, wanted) if xlsx else read_csv_file(path, sniff(path), wanted)
-    originals = [c for c in df.columns if c != ROW_COL] if context else []
+    originals = [c for c in df.columns if c not in (ROW_COL, RAGGED_COL)] if context else []
     renames = {c: _safe_name(c) for c in originals if _safe_name(c) != c}
     df = df.with_columns(
         *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
@@ -84,10 +87,13 @@ def load_export(
     mapping: dict[str, str] | None = None,
     progress: Progress | None = None,
     context: bool = True,
+    distinct_parts: bool = False,
 ) -> Export:
     """Read the parts of one export (in the given order) and assemble lines and components.
 
-    `context=False` reads only the decisive columns (what `scan` needs), much faster.
+    `context=False` reads only the decisive columns (what `scan` needs), much faster. A file
+    given twice (same path, or same content) is read once, with a notice; the same entry line in
+    two parts counts once (the later rows set aside) unless `distinct_parts`.
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -95,6 +101,7 @@ def load_export(
     for f in files:
         if not f.is_file():
             raise InputError(f"no such file: {f}")
+    files, repeats = same_inputs(files)
     frames: list[pl.DataFrame] = []
     originals: list[str] = []
     matches: list[ColumnMatch] = []
@@ -133,11 +140,30 @@ def load_export(
         original_columns=originals,
         has_line_col=has_line_col,
         has_ordinal=has_ordinal,
+        distinct_parts=distinct_parts,
     )
     has_liq = all(m.has_liquidation for m in matches)
     notices = _layout_notices(built) + _notices(
         built.set_aside, built.rejected, built.rows.height, has_liq
     )
+    if repeats:
+        shown = "; ".join(f"{again} is {first}" for again, first in repeats[:3])
+        notices += (
+            Warning_(
+                "duplicate_input",
+                len(repeats),
+                f"{len(repeats)} input(s) given twice, read once ({shown})",
+            ),
+        )
+    if built.overlapping:
+        notices += (
+            Warning_(
+                "overlapping_parts",
+                built.overlapping,
+                f"{built.overlapping:,} entry line(s) appear in more than one part: counted once"
+                " (the later parts' rows set aside); --distinct-parts counts them separately",
+            ),
+        )
     if built.rounded:
         notices += (
             Warning_(

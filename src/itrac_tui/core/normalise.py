@@ -75,7 +75,9 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     d = pl.coalesce(
         us.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
         iso.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
-        pl.when(s.str.contains(r"^[0-9]{8}$")).then(s.str.strptime(pl.Date, "%Y%m%d", strict=False)),
+        pl.when(s.str.contains(r"^[0-9]{8}$")).then(
+            s.str.strptime(pl.Date, "%Y%m%d", strict=False)
+        ),
         pl.lit(_EXCEL_EPOCH) + pl.duration(days=serial),
     )
     return pl.when(d.is_between(_FIRST_DATE, _LAST_DATE)).then(d)

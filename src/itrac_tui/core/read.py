@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import errno
 import glob as globmod
+import hashlib
 import io
+import mmap
 import re
 import threading
 from collections.abc import Sequence
@@ -35,38 +39,106 @@ def natural_key(path: Path | str) -> list[object]:
     return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", str(path))]
 
 
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long"
+    return exc.strerror or type(exc).__name__
+
+
+def _expand(text: str) -> Path:
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:  # "~" with no home directory
+        raise InputError(f"cannot expand {text}: no home directory is set") from None
+
+
 def resolve_paths(items: Sequence[str | Path]) -> list[Path]:
     """Expand folders and globs (natural order within each); keep the order the user gave."""
     out: list[Path] = []
     for item in items:
         text = str(item)
-        path = Path(text).expanduser()
-        if path.is_dir():
-            found = [p for p in path.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES]
-            if not found:
-                raise InputError(f"no CSV or XLSX files in folder {path}")
-            out.extend(sorted(found, key=natural_key))
-        elif any(ch in text for ch in "*?["):
-            found = [Path(p) for p in globmod.glob(str(path)) if Path(p).is_file()]
-            if not found:
-                raise InputError(f"no files match {text}")
-            out.extend(sorted(found, key=natural_key))
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise InputError(f"no such file: {text}")
+        path = _expand(text)
+        try:
+            if path.is_dir():
+                found = [p for p in path.iterdir() if p.suffix.lower() in EXPORT_SUFFIXES]
+                found = [p for p in found if p.is_file()]
+                if not found:
+                    raise InputError(f"no CSV or XLSX files in folder {path}")
+                out.extend(sorted(found, key=natural_key))
+            elif any(ch in text for ch in "*?["):
+                found = [Path(p) for p in globmod.glob(str(path)) if Path(p).is_file()]
+                if not found:
+                    raise InputError(f"no files match {text}")
+                out.extend(sorted(found, key=natural_key))
+            elif path.is_file():
+                out.append(path)
+            elif path.exists():
+                raise InputError(f"{text}: not a regular file (a device, a pipe or a socket)")
+            else:
+                raise InputError(f"no such file: {text}")
+        except OSError as exc:
+            raise InputError(f"cannot open {text}: {_os_reason(exc)}") from None
     if not out:
         raise InputError("no input files given")
     return out
 
 
+def same_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
+    """The paths without repeats (same resolved path, or same size and content hash), and the
+    (repeat, first) pairs dropped. Only files of equal size are hashed."""
+    kept: list[Path] = []
+    dropped: list[tuple[Path, Path]] = []
+    by_real: dict[Path, Path] = {}
+    by_size: dict[int, list[Path]] = {}
+    digests: dict[Path, bytes] = {}
+    for p in paths:
+        try:
+            real, size = p.resolve(), p.stat().st_size
+        except OSError as exc:
+            raise InputError(f"cannot open {p}: {_os_reason(exc)}") from None
+        if real in by_real:
+            dropped.append((p, by_real[real]))
+            continue
+        twin = next(
+            (q for q in by_size.get(size, []) if _digest(q, digests) == _digest(p, digests)), None
+        )
+        if twin is not None:
+            dropped.append((p, twin))
+            continue
+        by_real[real] = p
+        by_size.setdefault(size, []).append(p)
+        kept.append(p)
+    return kept, dropped
+
+
+def _digest(path: Path, cache: dict[Path, bytes]) -> bytes:
+    if path not in cache:
+        h = hashlib.blake2b(digest_size=16)
+        try:
+            with path.open("rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({_os_reason(exc)})") from None
+        cache[path] = h.digest()
+    return cache[path]
+
+
 @dataclass(frozen=True)
 class Sniffed:
-    """How a text file is encoded and delimited, and its header."""
+    """How a text file is encoded, delimited and ended, and its header."""
 
     encoding: str  # "utf-8" | "utf-8-sig" | "cp1252"
     delimiter: str
     headers: tuple[str, ...]
+    line_end: str = "\n"  # "\n" (LF or CRLF), "\r" (CR only) or "mixed" (lone CRs among LFs)
+
+
+SAMPLE_BYTES = 1 << 16
+MAX_COLUMNS = 1000  # an ES-003 export has about 50; far more is not an export (bounded work)
+DELIMITERS = (",", "\t", "|", ";")
+RAGGED_COL = "__ragged"  # True on a row with more fields than the header
+_EXTRA = "__extra_field"
 
 
 def _decode_sample(sample: bytes) -> str | None:
@@ -77,39 +149,112 @@ def _decode_sample(sample: bytes) -> str | None:
         return None
 
 
-def _split_header(line: str, delimiter: str) -> tuple[str, ...]:
-    import csv
+def _split(lines: list[str], delimiter: str) -> list[list[str]]:
+    try:
+        return list(csv.reader(lines, delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV sample ({exc})") from None
 
-    row = next(csv.reader([line], delimiter=delimiter), [])
-    return tuple(h.strip() for h in row)
+
+def _pick_delimiter(lines: list[str]) -> str | None:
+    """The delimiter that splits the header into most fields and the rows like the header.
+
+    A stray tab or semicolon in the header (a trailing tab) cannot outvote a consistent comma.
+    """
+    best, best_score = None, (0, 0)
+    for d in DELIMITERS:
+        rows = _split(lines, d)
+        if not rows:
+            continue
+        width = len([h for h in rows[0] if h.strip()])
+        if width < 2:
+            continue
+        alike = sum(1 for r in rows[1:] if len(r) >= width)
+        score = (alike, width)
+        if score > best_score:
+            best, best_score = d, score
+    return best
+
+
+def _line_end(path: Path) -> str:
+    """How lines end: a lone CR anywhere (not before a LF) makes polars merge rows."""
+    with path.open("rb") as fh:
+        try:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except ValueError:  # an empty file
+            return "\n"
+        with data:
+            if data.find(b"\r") < 0 or re.search(rb"\r(?!\n)", data) is None:  # type: ignore[call-overload]
+                return "\n"
+            return "mixed" if data.find(b"\n") >= 0 else "\r"
 
 
 def sniff(path: Path) -> Sniffed:
-    """Detect encoding (UTF-8, UTF-8 BOM, cp1252) and delimiter (comma, tab, pipe, semicolon)."""
+    """Detect encoding (UTF-8, UTF-8 BOM, cp1252), delimiter (comma, tab, pipe, semicolon) and
+    line ends; refuse what is not a delimited export (empty, binary, giant header lines)."""
     try:
         with path.open("rb") as fh:
-            sample = fh.read(1 << 16)
+            sample = fh.read(SAMPLE_BYTES)
+            more = bool(fh.read(1))
+        line_end = _line_end(path)
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise InputError(f"{path}: cannot read ({_os_reason(exc)})") from None
     if not sample.strip():
         raise InputError(f"{path}: the file is empty")
     if b"\x00" in sample[:4096]:
         raise InputError(f"{path}: not a CSV or XLSX file (binary content)")
+    if line_end != "\n":
+        sample = sample.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    if more and b"\n" not in sample:
+        raise InputError(
+            f"{path}: the header line is longer than {SAMPLE_BYTES:,} bytes: not an ITRAC export"
+        )
     encoding = "utf-8"
     if sample.startswith(b"\xef\xbb\xbf"):
         encoding, sample = "utf-8-sig", sample[3:]
     text = _decode_sample(sample)
     if text is None:
         encoding, text = "cp1252", sample.decode("cp1252", errors="replace")
-    first = text.splitlines()[0] if text else ""
-    counts = {d: first.count(d) for d in (",", "\t", "|", ";")}
-    delimiter = max(counts, key=lambda d: counts[d])
-    if counts[delimiter] == 0:
-        raise InputError(f"{path}: not a CSV export (no comma, tab or pipe in the header line)")
-    return Sniffed(encoding, delimiter, _split_header(first, delimiter))
+    lines = text.splitlines()[:50]
+    if more and len(lines) > 1:
+        lines = lines[:-1]  # the last sampled line may be cut short
+    try:
+        delimiter = _pick_delimiter(lines)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}") from None
+    if delimiter is None:
+        raise InputError(
+            f"{path}: not a CSV export (no comma, tab, pipe or semicolon in the header)"
+        )
+    headers = tuple(h.strip() for h in _split(lines[:1], delimiter)[0])
+    if len(headers) > MAX_COLUMNS:
+        raise InputError(
+            f"{path}: {len(headers):,} columns: not an ITRAC export (at most {MAX_COLUMNS:,})"
+        )
+    return Sniffed(encoding, delimiter, headers, line_end)
 
 
-def _csv(source: Path | bytes, sniffed: Sniffed, columns: list[str] | None) -> pl.DataFrame:
+def _unique(headers: Sequence[str]) -> list[str]:
+    """Headers made unique ("Amount", "Amount (2)") so every column keeps its own name."""
+    seen: set[str] = set()
+    out = []
+    for h in headers:
+        name, k = h or "column", 2
+        while name in seen:
+            name, k = f"{h or 'column'} ({k})", k + 1
+        seen.add(name)
+        out.append(name)
+    return out
+
+
+def column_names(sniffed: Sniffed) -> list[str]:
+    """The names read_csv_file gives the columns: the stripped headers, made unique."""
+    return _unique(sniffed.headers)
+
+
+def _csv(
+    source: Path | bytes, sniffed: Sniffed, columns: list[int] | None, extra: bool
+) -> pl.DataFrame:
     src = io.BytesIO(source) if isinstance(source, bytes) else source
     return pl.read_csv(
         src,
@@ -117,29 +262,65 @@ def _csv(source: Path | bytes, sniffed: Sniffed, columns: list[str] | None) -> p
         infer_schema=False,
         has_header=True,
         columns=columns,
-        truncate_ragged_lines=True,
+        truncate_ragged_lines=extra,
         raise_if_empty=False,
+        eol_char="\r" if sniffed.line_end == "\r" else "\n",
     )
 
 
+def _with_extra_header(data: bytes, delimiter: str) -> bytes:
+    """The file with one more header field, so a row with more fields than the header shows
+    (its overflow lands in that column) instead of being silently cut."""
+    cut = data.find(b"\n")
+    cut = len(data) if cut < 0 else cut
+    if cut > 0 and data[cut - 1 : cut] == b"\r":
+        cut -= 1
+    return data[:cut] + delimiter.encode() + _EXTRA.encode() + data[cut:]
+
+
 def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None) -> pl.DataFrame:
-    """Read a delimited file as text (only `columns` when given), with ROW_COL provenance."""
-    try:
+    """Read a delimited file as text (only `columns` when given), with ROW_COL provenance.
+
+    Columns are named by column_names(sniffed) (padding stripped). A row with more fields than
+    the header is kept whole and flagged in RAGGED_COL, never cut.
+    """
+    names = column_names(sniffed)
+    wanted = None if columns is None else sorted({names.index(c) for c in columns if c in names})
+    data: bytes | None = None
+
+    def load() -> bytes:
+        raw = path.read_bytes()
         if sniffed.encoding == "cp1252":
-            df = _csv(
-                path.read_bytes().decode("cp1252", errors="replace").encode(), sniffed, columns
-            )
-        else:
-            try:
-                df = _csv(path, sniffed, columns)
-            except pl.exceptions.ComputeError as exc:
-                if "utf-8" not in str(exc).lower():
-                    raise
+            raw = raw.decode("cp1252", errors="replace").encode()
+        if sniffed.line_end == "mixed":
+            raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        return raw
+
+    try:
+        if sniffed.encoding == "cp1252" or sniffed.line_end == "mixed":
+            data = load()
+        try:
+            df = _csv(data if data is not None else path, sniffed, wanted, False)
+        except pl.exceptions.ComputeError as exc:
+            message = str(exc).lower()
+            if "utf-8" in message and sniffed.encoding != "cp1252":
                 # the sample was UTF-8 but a later byte is not: the file is cp1252
-                data = path.read_bytes().decode("cp1252", errors="replace").encode()
-                df = _csv(data, sniffed, columns)
+                sniffed = Sniffed("cp1252", sniffed.delimiter, sniffed.headers, sniffed.line_end)
+                data = load()
+                df = _csv(data, sniffed, wanted, False)
+            elif "more fields" in message:
+                data = _with_extra_header(data if data is not None else load(), sniffed.delimiter)
+                extra_at = len(sniffed.headers)
+                cols = None if wanted is None else [*wanted, extra_at]
+                df = _csv(data, sniffed, cols, True)
+                extra = df.get_column(df.columns[-1])
+                df = df.drop(df.columns[-1]).with_columns(extra.is_not_null().alias(RAGGED_COL))
+            else:
+                raise
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"{path}: cannot read as CSV: {first_line(exc)}") from None
+    picked = names if wanted is None else [names[i] for i in wanted]
+    df = df.rename(dict(zip(df.columns[: len(picked)], picked, strict=True)))
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
 
 
