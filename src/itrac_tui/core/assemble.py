@@ -120,7 +120,7 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             f"_{field}_bad",
             reason=f"_{field}_why",
             rounded=f"_{field}_rounded",
-            zero_words=getattr(rules, "zero_words", None),  # the rules' FREE words, if any
+            zero_words=rules.zero_words,
         )
     df = _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
     df = _by_unique(df, "_entry", {}, "_eid")
