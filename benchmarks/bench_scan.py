@@ -30,6 +30,7 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -61,15 +62,16 @@ STREAM = (
 DUCK = (
     "import sys, json, duckdb\n"
     "rows = duckdb.sql(sys.stdin.read()).fetchall()\n"
-    "print(json.dumps([[r[0], r[1], r[2], str(r[3] if r[3] is not None else '0.00')]"
-    " for r in rows]))\n"
+    "out = [[r[0], r[1], r[2], r[3], str(r[4] if r[4] is not None else '0.00')] for r in rows]\n"
+    "print(json.dumps(out))\n"
 )
 FIGURES = ("pathways", "refundable_pool", "excluded")
 
 
 # --- runs -------------------------------------------------------------------------------------
-def run_child(cmd: list[str], stdin: bytes | None = None) -> tuple[float, float, bytes]:
-    """Run a command in a fresh process, reaped by wait4; wall seconds, peak RSS in GB, stdout."""
+def run_child(cmd: list[str], stdin: bytes | None = None) -> tuple[float, float, float, bytes]:
+    """Run a command in a fresh process, reaped by wait4: wall seconds, CPU seconds (user +
+    system), peak RSS in GB, stdout."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     start = time.perf_counter()
     proc = subprocess.Popen(
@@ -86,7 +88,7 @@ def run_child(cmd: list[str], stdin: bytes | None = None) -> tuple[float, float,
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         raise SystemExit(f"failed: {' '.join(cmd[:4])} ...\n{err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss / 1e6, out
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1e6, out
 
 
 # --- files ------------------------------------------------------------------------------------
@@ -95,7 +97,8 @@ def ensure_export(rows: int, seed: int) -> tuple[Path, Path]:
     OUT.mkdir(exist_ok=True)
     path = OUT / f"es003_{rows}.csv"
     expected = OUT / f"es003_{rows}.expected.json"
-    if not path.exists() or not expected.exists():
+    gen_time = (HERE / "generate.py").stat().st_mtime
+    if not expected.exists() or expected.stat().st_mtime < gen_time or not path.exists():
         gen = [sys.executable, str(HERE / "generate.py"), "--rows", str(rows), "--layout", "es003"]
         gen += ["--out", str(path), "--seed", str(seed), "--expected", str(expected)]
         subprocess.run(gen, check=True, env={**os.environ, "PYTHONPATH": str(SRC)})
@@ -138,48 +141,93 @@ def _money_sql(col: str) -> str:
     return f"CASE WHEN {s} LIKE '(%)' THEN -abs({num}) ELSE {num} END"
 
 
-def duckdb_sql(path: Path, mapping: dict[str, str], rules: object, as_of: date) -> str:
-    """One query: per-pathway lines, entries and IEEPA duty of a separate-rows (ES-003) export.
+def _list(items: object) -> str:
+    return ", ".join(_q(str(i)) for i in items) or "NULL"  # type: ignore[attr-defined]
 
-    Follows the rules like the scan does: lines are (entry, line number); a line's IEEPA duty is
-    the duty on its IEEPA Chapter 99 rows; the pathway checks run in the spec's order.
+
+def duckdb_sql(path: Path, mapping: dict[str, str], rules: Any, as_of: date) -> str:
+    """One query: per-pathway and per-reason lines, entries and IEEPA duty of a separate-rows
+    (ES-003) export with line numbers.
+
+    Follows the rules as the scan does (ITRAC-RULES.md §5-§7, v2): lines are (entry, line
+    number); a line's IEEPA duty is the duty on its IEEPA Chapter 99 rows; entry-level fields
+    are the same on every row of a line; the pathway checks run in the spec's order, with the
+    rules file's program table, status words, days, entry types and flag words.
     """
-    col = {f: _ident(h) for f, h in mapping.items()}
+
+    def col(field: str) -> str:
+        return f"NULLIF(trim({_ident(mapping[field])}), '')" if field in mapping else "NULL"
+
     programs = []
-    for p in rules.programs:  # type: ignore[attr-defined]
+    for p in rules.programs:
         conds = [f"code BETWEEN {_q(lo)} AND {_q(hi)}" for lo, hi in p.ranges]
         conds += [f"code LIKE {_q(pre + '%')}" for pre in p.prefixes]
         if conds:
             programs.append(f"WHEN {' OR '.join(conds)} THEN {_q(p.id)}")
-    program = f"CASE {' '.join(programs)} ELSE 'other_ch99' END"
-    ieepa = ", ".join(_q(p) for p in rules.ieepa_programs()) or "''"  # type: ignore[attr-defined]
-    stacking = ", ".join(_q(p) for p in rules.stacking_programs) or "''"  # type: ignore[attr-defined]
-    words = " ".join(
-        f"WHEN {_q(w)} THEN {_q(c)}"
-        for w, c in rules.status_words.items()  # type: ignore[attr-defined]
-    )
-    excluded = ", ".join(_q(t) for t in rules.excluded_entry_types) or "''"  # type: ignore[attr-defined]
-    status_in = f"NULLIF(trim({col['liquidation_status']}), '')"
-    status = f"CASE upper({status_in}) {words} ELSE {status_in} END"
-    liq = f"NULLIF(trim({col['liquidation_date']}), '')"
+    program = f"CASE {' '.join(programs)} ELSE 'other_ch99' END".replace("code", "left(hts, 8)")
+    ieepa, stacking = _list(rules.ieepa_programs()), _list(rules.stacking_programs)
+    words = " ".join(f"WHEN {_q(w)} THEN {_q(c)}" for w, c in rules.status_words.items())
+    status = f"CASE upper({col('liquidation_status')}) {words} ELSE {col('liquidation_status')} END"
+    liq = col("liquidation_date")
     liq_date = f"try_strptime(left({liq}, 10), ['%Y-%m-%d', '%m/%d/%Y', '%Y%m%d'])::DATE"
-    et = f"NULLIF(trim({col['entry_type']}), '')"
+    et = col("entry_type")
     etype = f"COALESCE(lpad(NULLIF(regexp_extract({et}, '^([0-9]{{1,2}})', 1), ''), 2, '0'), {et})"
-    hts = f"replace(replace(trim({col['hts']}), '.', ''), ' ', '')"
-    entry = f"upper(replace(replace(trim({col['entry_number']}), '-', ''), ' ', ''))"
-    d = rules  # shorter below
+    false_words = _list(rules.flag_false_words)
+
+    def flag(field: str) -> str:
+        return f"COALESCE(upper({col(field)}) NOT IN ({false_words}), false)"
+
+    day = f"DATE {_q(as_of.isoformat())}"
+    days = f"greatest({day} - liq_date, 0)"
+    accepted = rules.recon_accepted_from
+    recon = "recon"
+    if accepted is not None and as_of >= accepted:
+        recon = (
+            f"recon AND NOT COALESCE(etype IN ({_list(rules.recon_accepted_entry_types)}), false)"
+        )
+    suspended = _q(rules.suspended_pathway)
+    has_liq = "liquidation_status" in mapping or "liquidation_date" in mapping
+    # (condition, pathway, reason), first that holds
+    checks = [
+        ("NOT has_ieepa", "'not_ieepa'", "not_ieepa"),
+        ("ieepa_duty = 0 AND blank_ieepa", "'review'", "blank_ieepa_duty"),
+        ("ieepa_duty = 0 AND has_stacking", "'stacked_zero'", "stacked_zero"),
+        ("ieepa_duty = 0", "'zero_duty'", "zero_duty"),
+        (f"etype IN ({_list(rules.excluded_entry_types)})", "'review'", "entry_type"),
+        ("status = 'TIB'", "'review'", "tib_status"),
+        ("drawback", "'review'", "drawback"),
+        ("protest_on_file", "'protest'", "protest_on_file"),
+        (recon, "'hold'", "recon_flagged"),
+        ("status = 'PND'", "'hold'", "adcvd_pending"),
+        ("status = 'SUS'", suspended, "suspended"),
+        ("status = 'EXT'", suspended, "extended"),
+        ("status = 'REV'", suspended, "under_review"),
+        ("status = 'UNL'", "'cape_phase1'", "unliquidated"),
+        *([] if has_liq else [("true", "'review'", "no_liquidation_columns")]),
+        ("liquidated AND liq_date IS NULL", "'review'", "no_liquidation_date"),
+        (f"liquidated AND {days} <= {rules.phase1_days}", "'cape_phase1'", "liquidated_recently"),
+        (f"liquidated AND {days} <= {rules.protest_days}", "'protest'", "protest_window"),
+        ("liquidated", "'cit'", "protest_window_closed"),
+    ]
+    pathway = " ".join(f"WHEN COALESCE({c}, false) THEN {p}" for c, p, _ in checks)
+    reason = " ".join(f"WHEN COALESCE({c}, false) THEN {_q(r)}" for c, _, r in checks)
+    pstatus = f"upper({col('protest_status')})"
     return f"""
 SET enable_progress_bar = false;
 SET preserve_insertion_order = false;
 WITH src AS (
-  SELECT {entry} AS entry, TRY_CAST({col["line_number"]} AS INTEGER) AS line_no,
-         {hts} AS hts, {_money_sql(col["duty"])} AS duty, {status} AS status,
-         {liq_date} AS liq_date, {etype} AS etype
+  SELECT upper(replace(replace({col("entry_number")}, '-', ''), ' ', '')) AS entry,
+         TRY_CAST({col("line_number")} AS INTEGER) AS line_no,
+         replace(replace({col("hts")}, '.', ''), ' ', '') AS hts,
+         {_money_sql(col("duty"))} AS duty, {status} AS status, {liq_date} AS liq_date,
+         {etype} AS etype, {flag("recon_flag")} AS recon, {flag("drawback_flag")} AS drawback,
+         {col("protest_number")} AS pnumber,
+         COALESCE({pstatus} IN ({_list(rules.protest_closed_words)}), false) AS pclosed
   FROM read_csv({_q(str(path))}, all_varchar = true, header = true)
 ),
 tagged AS (
   SELECT *, CASE WHEN (hts LIKE '9903%' OR hts LIKE '9902%') AND length(hts) BETWEEN 8 AND 10
-                 THEN {program.replace("code", "left(hts, 8)")} END AS program
+                 THEN {program} END AS program
   FROM src
 ),
 lines AS (
@@ -189,31 +237,18 @@ lines AS (
          COALESCE(sum(duty) FILTER (WHERE program IN ({ieepa})), 0) AS ieepa_duty,
          COALESCE(bool_or(program IN ({ieepa}) AND duty IS NULL), false) AS blank_ieepa,
          any_value(status) AS status, any_value(liq_date) AS liq_date,
-         any_value(etype) AS etype
+         any_value(status) IN ('LIQ', 'RLQ', 'FIN') AS liquidated,
+         any_value(etype) AS etype, bool_or(recon) AS recon, bool_or(drawback) AS drawback,
+         any_value(pnumber) IS NOT NULL AND NOT bool_or(pclosed) AS protest_on_file
   FROM tagged GROUP BY entry, line_no
 ),
 classified AS (
-  SELECT *, CASE
-    WHEN NOT has_ieepa THEN 'not_ieepa'
-    WHEN ieepa_duty = 0 AND blank_ieepa THEN 'review'
-    WHEN ieepa_duty = 0 AND has_stacking THEN 'stacked_zero'
-    WHEN ieepa_duty = 0 THEN 'zero_duty'
-    WHEN etype IN ({excluded}) THEN 'review'
-    WHEN status = 'SUS' THEN 'hold'
-    WHEN status IN ('UNL', 'EXT') THEN 'cape_phase1'
-    WHEN status IN ('LIQ', 'RLQ') AND liq_date IS NULL THEN 'review'
-    WHEN status IN ('LIQ', 'RLQ')
-         AND greatest(DATE {_q(as_of.isoformat())} - liq_date, 0) <= {d.phase1_days}
-      THEN 'cape_phase1'
-    WHEN status IN ('LIQ', 'RLQ')
-         AND greatest(DATE {_q(as_of.isoformat())} - liq_date, 0) <= {d.protest_days}
-      THEN 'protest'
-    WHEN status IN ('LIQ', 'RLQ') THEN 'cit'
-    ELSE 'review' END AS pathway
+  SELECT entry, ieepa_duty, CASE {pathway} ELSE 'review' END AS pathway,
+         CASE {reason} ELSE 'unknown_status' END AS reason
   FROM lines
 )
-SELECT pathway, count(*), count(DISTINCT entry), sum(ieepa_duty)
-FROM classified GROUP BY pathway ORDER BY pathway
+SELECT pathway, reason, count(*), count(DISTINCT entry), sum(ieepa_duty)
+FROM classified GROUP BY GROUPING SETS ((pathway), (pathway, reason))
 """
 
 
@@ -223,13 +258,20 @@ def duck_figures(rows: list[list]) -> dict:
 
     from itrac_tui.core.model import EXCLUDED_PATHWAYS, POOL_PATHWAYS
 
-    got = {r[0]: (r[1], r[2], Decimal(r[3])) for r in rows}
-    zero = (0, 0, Decimal("0.00"))
+    got: dict[str, tuple[int, int, Decimal, dict[str, int]]] = {}
+    for path, reason, n, entries, duty in rows:
+        if reason is None:
+            got[path] = (n, entries, Decimal(duty), got.get(path, (0, 0, 0, {}))[3])
+    for path, reason, n, _, _ in rows:
+        if reason is not None:
+            got[path][3][reason] = n
+    zero = (0, 0, Decimal("0.00"), {})
     pathways = {
         p: {
             "lines": got.get(p, zero)[0],
             "entries": got.get(p, zero)[1],
             "ieepa_duty": f"{got.get(p, zero)[2]:.2f}",
+            "reasons": got.get(p, zero)[3],
         }
         for p in POOL_PATHWAYS
     }
@@ -255,12 +297,14 @@ def bench_file(path: Path, oracle: dict | None, repeat: int, as_of: date) -> dic
         "stream": ([sys.executable, "-c", STREAM, str(path), json.dumps(decision)], None),
     }
     times: dict[str, list[float]] = {k: [] for k in cmds}
+    cpus: dict[str, list[float]] = {k: [] for k in cmds}
     peaks: dict[str, list[float]] = {k: [] for k in cmds}
     outs: dict[str, bytes] = {}
     for _ in range(repeat):
         for name, (cmd, stdin) in cmds.items():
-            wall, peak, out = run_child(cmd, stdin)
+            wall, cpu, peak, out = run_child(cmd, stdin)
             times[name].append(wall)
+            cpus[name].append(cpu)
             peaks[name].append(peak)
             outs[name] = out
     scan_doc = json.loads(outs["scan"])
@@ -272,6 +316,7 @@ def bench_file(path: Path, oracle: dict | None, repeat: int, as_of: date) -> dic
         "rows": scan_doc["rows_read"],
         "lines": scan_doc["lines"],
         "time": med,
+        "cpu": {k: statistics.median(v) for k, v in cpus.items()},
         "peak": {k: max(v) for k, v in peaks.items()},
         "scan_equals_duckdb": all(scan_doc[k] == duck_doc[k] for k in FIGURES),
     }
@@ -283,26 +328,26 @@ def bench_file(path: Path, oracle: dict | None, repeat: int, as_of: date) -> dic
 
 def report(res: dict, money: str, repeat: int) -> str:
     """A few lines for people, and the README table row."""
-    t, m = res["time"], res["peak"]
+    t, c, m = res["time"], res["cpu"], res["peak"]
     checks = ", ".join(f"{k}={v}" for k, v in res.items() if k.endswith(("oracle", "duckdb")))
-    return "\n".join(
-        [
-            f"{res['file']}: {res['mb']:.0f} MB, {res['rows']:,} rows, {res['lines']:,} lines, "
-            f"money {money}, median of {repeat}",
-            f"  scan --json      {t['scan']:6.2f} s  peak {m['scan']:5.2f} GB",
-            f"  DuckDB SQL       {t['duckdb']:6.2f} s  peak {m['duckdb']:5.2f} GB",
-            f"  polars streaming {t['stream']:6.2f} s  peak {m['stream']:5.2f} GB"
-            " (decision columns only)",
-            f"  scan / DuckDB: time {t['scan'] / t['duckdb']:.2f}x, peak "
-            f"{m['scan'] / m['duckdb']:.2f}x;  scan / streaming read: time "
-            f"{t['scan'] / t['stream']:.2f}x",
-            f"  {checks}",
-            f"| {res['rows']:,} | {money} | {t['scan']:.2f} s / {m['scan']:.2f} GB | "
-            f"{t['duckdb']:.2f} s / {m['duckdb']:.2f} GB | {t['stream']:.2f} s / "
-            f"{m['stream']:.2f} GB | **{t['scan'] / t['duckdb']:.2f}×** | "
-            f"**{m['scan'] / m['duckdb']:.2f}×** | **{t['scan'] / t['stream']:.2f}×** |",
-        ]
-    )
+    names = {"scan": "scan --json", "duckdb": "DuckDB SQL", "stream": "polars streaming read"}
+    out = [
+        f"{res['file']}: {res['mb']:.0f} MB, {res['rows']:,} rows, {res['lines']:,} lines, "
+        f"money {money}, median of {repeat}"
+    ]
+    for k, label in names.items():
+        out.append(f"  {label:<22} {t[k]:6.2f} s wall {c[k]:6.2f} s CPU  peak {m[k]:5.2f} GB")
+    out += [
+        f"  scan / DuckDB: wall {t['scan'] / t['duckdb']:.2f}x, CPU {c['scan'] / c['duckdb']:.2f}x,"
+        f" peak {m['scan'] / m['duckdb']:.2f}x;  scan / streaming read: wall "
+        f"{t['scan'] / t['stream']:.2f}x",
+        f"  {checks}",
+        f"| {res['rows']:,} | {money} | {t['scan']:.2f} s / {m['scan']:.2f} GB | "
+        f"{t['duckdb']:.2f} s / {m['duckdb']:.2f} GB | {t['stream']:.2f} s / "
+        f"{m['stream']:.2f} GB | **{t['scan'] / t['duckdb']:.2f}×** | "
+        f"**{m['scan'] / m['duckdb']:.2f}×** | **{t['scan'] / t['stream']:.2f}×** |",
+    ]
+    return "\n".join(out)
 
 
 def main() -> int:
