@@ -59,7 +59,12 @@ def _by_unique(
     distinct = df.select(pl.col(src).unique()).with_columns(**outputs)
     if index:
         distinct = distinct.with_row_index(index)
-    return df.join(distinct, on=src, how="left", maintain_order="left", nulls_equal=True)
+    # join the key column alone and add the outputs beside: the frame's other columns are not
+    # copied by the join (each call would otherwise copy the whole frame)
+    keyed = df.select(src).join(
+        distinct, on=src, how="left", maintain_order="left", nulls_equal=True
+    )
+    return df.hstack(keyed.drop(src).get_columns())
 
 
 def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
@@ -510,11 +515,21 @@ def assemble(
         pl.col("_reason").alias("reason"),
     ).with_columns(_raw_text(raw, original_columns, rejected.get_column(IDX)))
 
-    used = _line_ids(df.filter(pl.col("_kind") == KIND_OK))
+    # Rows are classified: the text copies (but the money cells _rounded quotes) and the row
+    # checks' helpers are not needed any more; free them before the per-line frames are built.
+    spent = [canon(f) for f in FIELDS if f not in MONEY_FIELDS]
+    spent += ["_ok", "_reason", "_column", "_value_raw", "_first_bad", "_sci"]
+    spent += [f"_{f}_{k}" for f in MONEY_FIELDS for k in ("bad", "why")]
+    spent += [f"{d}_bad" for d in ("_liq_date", "_entry_date", "_es_date")]
+    ok_rows = df.filter(pl.col("_kind") == KIND_OK).drop(*spent, "_kind", strict=False)
+    del df, odd, narrow
+    used = _line_ids(ok_rows)
+    del ok_rows
     ensure_sums_fit(used, ["_value", "_duty", "_ieepa"], "money amounts of the export")
     rounded, example = _rounded(used, labels, files)
     components = _components(used, rules, files)
     lines = _lines(used, components, rules, layout, files)
+    used = used.select("line_id", FILE_COL, ROW_COL, IDX)
     originals = raw.select(original_columns)
     context = _take(originals, lines.get_column("_ctx_idx"))
     lines = pl.concat([lines.drop("_ctx_idx"), context], how="horizontal")
