@@ -53,7 +53,12 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{line} (see {self.prog.split()[0]} --help)\n")
 
     def _option_names(self) -> list[str]:
-        return [o for action in self._actions for o in action.option_strings]
+        names = [o for action in self._actions for o in action.option_strings]
+        for action in self._actions:  # the subcommands' flags too ("scan --jsn")
+            if isinstance(action, argparse._SubParsersAction):
+                for sub in action.choices.values():
+                    names.extend(o for a in sub._actions for o in a.option_strings)
+        return names
 
 
 def _as_of(text: str) -> date:

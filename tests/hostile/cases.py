@@ -313,9 +313,42 @@ def input_cases() -> list[Case]:
     ]
 
 
+def _xlsx_with_error_cells(folder: Path) -> None:
+    """A typed workbook whose duty cells are formula errors (#VALUE!, #N/A)."""
+    import xlsxwriter
+
+    wb = xlsxwriter.Workbook(str(folder / "export.xlsx"))
+    ws = wb.add_worksheet("Main Report")
+    ws.write_row(0, 0, HEADER)
+    for i, r in enumerate([row(1), row(2), row(3), row(4)], start=1):
+        ws.write_row(i, 0, r[:8])
+        if i == 3:
+            ws.write_formula(i, 8, '=1+"a"', None, "#VALUE!")
+        elif i == 4:
+            ws.write_formula(i, 8, "=NA()", None, "#N/A")
+        else:
+            ws.write_number(i, 8, 100.0)
+    wb.close()
+
+
+def xlsx_cases() -> list[Case]:
+    """Typed workbooks: error cells are rejected, never read as blank."""
+    return [
+        Case(
+            "xlsx_error_cells",
+            {},
+            args=["{dir}/export.xlsx"],
+            records=4,
+            rejected={"spreadsheet error cell": 2},
+            pool="200.00",
+            prepare=_xlsx_with_error_cells,
+        )
+    ]
+
+
 def all_cases() -> list[Case]:
     """Every case of the suite."""
-    return [*money_cases(), *date_cases(), *shape_cases(), *input_cases()]
+    return [*money_cases(), *date_cases(), *shape_cases(), *input_cases(), *xlsx_cases()]
 
 
 def build(case: Case, folder: Path) -> list[str]:

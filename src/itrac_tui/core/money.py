@@ -229,8 +229,9 @@ def parse_typed_cents(text: str) -> int:
     """
     cents, reason, rounded = parse_money(pl.Series([text], dtype=pl.String), ())
     if cents[0] is None:
-        hint = "" if reason[0] in (None, REASON_NOT_MONEY) else f" ({reason[0]})"
-        raise ValueError(f"not an amount: {text!r}{hint} (e.g. 0.00 or 0.05)")
+        if reason[0] == REASON_DECIMAL_COMMA:
+            raise ValueError(f"not an amount: {text!r} has a decimal comma; write cents after '.'")
+        raise ValueError(f"not an amount: {text!r} (e.g. 0.00 or 0.05)")
     if rounded[0] or _has_third_decimal(text):
         raise ValueError(f"not an amount to the cent: {text!r} (e.g. 0.00 or 0.05)")
     return int(cents[0])

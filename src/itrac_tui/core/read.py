@@ -6,6 +6,7 @@ import csv
 import errno
 import glob as globmod
 import hashlib
+import html
 import io
 import mmap
 import re
@@ -371,7 +372,90 @@ def read_xlsx_sheet(
         raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why) from None
     if not header:
         df.columns = [f"column_{i}" for i in range(df.width)]
-    return df.select(pl.all().cast(pl.String))
+    df = df.select(pl.all().cast(pl.String))
+    return _with_error_cells(df, path, sheet, header)
+
+
+_CELL_ERROR = re.compile(
+    rb'<c r="([A-Z]+)([0-9]+)"[^>]*?\bt="e"[^>]*>(?:(?!</c>).)*?<v>([^<]*)</v>', re.S
+)
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n - 1
+
+
+def _error_cells(path: Path, sheet: str) -> tuple[tuple[int, int], list[tuple[int, int, str]]]:
+    """Typed error cells (#VALUE!, #N/A, ...) of a sheet, which the reader hands over as blank:
+    ((first row, first column) of the used range, [(row, column, text)]), 1-based rows."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            book = zf.read("xl/workbook.xml")
+            rels = zf.read("xl/_rels/workbook.xml.rels")
+            rid = None
+            for m in re.finditer(rb"<sheet\b[^>]*>", book):
+                name = re.search(rb'name="([^"]*)"', m.group())
+                if name and html.unescape(name.group(1).decode("utf-8")) == sheet:
+                    found = re.search(rb'r:id="([^"]*)"', m.group())
+                    rid = found.group(1) if found else None
+            target = None
+            for m in re.finditer(rb"<Relationship\b[^>]*>", rels):
+                if rid and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group()):
+                    found = re.search(rb'Target="([^"]*)"', m.group())
+                    target = found.group(1).decode() if found else None
+            if target is None:
+                return (1, 0), []
+            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            cells: list[tuple[int, int, str]] = []
+            start = (1, 0)
+            tail = b""
+            with zf.open(member) as fh:
+                first = True
+                while chunk := fh.read(1 << 20):
+                    data = tail + chunk
+                    if first:
+                        dim = re.search(rb'<dimension ref="([A-Z]+)([0-9]+)', data)
+                        if dim:
+                            start = (int(dim.group(2)), _col_index(dim.group(1)))
+                        first = False
+                    if b't="e"' in data:
+                        last_end = 0
+                        for m in _CELL_ERROR.finditer(data):
+                            cells.append(
+                                (int(m.group(2)), _col_index(m.group(1)), m.group(3).decode())
+                            )
+                            last_end = m.end()
+                        tail = data[max(last_end, len(data) - 4096) :]
+                    else:
+                        tail = data[-4096:]
+            return start, sorted(set(cells))
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError):
+        return (1, 0), []
+
+
+def _with_error_cells(df: pl.DataFrame, path: Path, sheet: str, header: bool) -> pl.DataFrame:
+    """The sheet with its typed error cells written as their text, so they are rejected as
+    "not money" (with file, row and column) instead of being read as blank."""
+    (row0, col0), cells = _error_cells(path, sheet)
+    if not cells:
+        return df
+    by_col: dict[int, tuple[list[int], list[str]]] = {}
+    for r, c, text in cells:
+        i, j = r - row0 - (1 if header else 0), c - col0
+        if 0 <= i < df.height and 0 <= j < df.width:
+            idx, vals = by_col.setdefault(j, ([], []))
+            idx.append(i)
+            vals.append(text)
+    fixed = []
+    for j, (idx, vals) in by_col.items():
+        col = df.get_column(df.columns[j]).clone()
+        fixed.append(col.scatter(idx, pl.Series(vals, dtype=pl.String)))
+    return df.with_columns(fixed)
 
 
 # calamine parses the whole sheet even for its header row (n_rows does not stop it), so the load
