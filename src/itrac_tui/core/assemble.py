@@ -6,7 +6,6 @@ columns are gathered by row index only at the end, so 45-column exports cost no 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
@@ -80,28 +79,16 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
     ).drop("__run")
 
 
-def _unwrap_and_zero(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Excel text wrappers (`="…"`) removed from every decisive cell, and the rules' zero words
-    (FREE) in money cells read as 0, before any parser sees them (spec §4). Columns without
-    either cost one scan."""
-    fixes: list[pl.Expr] = []
-    for field in FIELDS:
-        col = _c(field)
-        if df.select(col.str.starts_with('="').any()).item():
-            fixes.append(nz.unwrap_excel_text(col).alias(canon(field)))
-    if fixes:
-        df = df.with_columns(fixes)
-    if rules.zero_words:
-        words = "|".join(re.escape(w) for w in rules.zero_words)
-        pattern = rf"(?i)^\s*(?:{words})\s*$"
-        zero = []
-        for field in MONEY_FIELDS:
-            col = _c(field)
-            hit = col.str.contains(pattern)
-            if df.select(hit.any()).item():
-                zero.append(pl.when(hit).then(pl.lit("0")).otherwise(col).alias(canon(field)))
-        if zero:
-            df = df.with_columns(zero)
+def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
+    """Excel text wrappers (`="…"`) removed from every decisive cell before any parser sees
+    them (spec §4). One pass finds the columns that have any; only those are rewritten."""
+    mapped = [f for f in FIELDS if df.get_column(canon(f)).null_count() < df.height]
+    if not mapped:
+        return df
+    probes = [_c(f).str.starts_with('="').any().alias(f) for f in mapped]
+    wrapped = [f for f, hit in df.select(probes).row(0, named=True).items() if hit]
+    if wrapped:
+        df = df.with_columns(nz.unwrap_excel_text(_c(f)).alias(canon(f)) for f in wrapped)
     return df
 
 
@@ -116,7 +103,7 @@ def _flag(expr: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 
 def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
-    df = _unwrap_and_zero(df, rules)
+    df = _unwrap(df)
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
         df = nz.with_money(
             df,
@@ -135,11 +122,7 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         {"_hts_d": nz.hts_digits(_c("hts")), "_hts_several": nz.hts_several(_c("hts"))},
     )
     df = _by_unique(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
-    for field, name in (
-        ("liquidation_date", "_liq_date"),
-        ("entry_date", "_entry_date"),
-        ("entry_summary_date", "_es_date"),
-    ):
+    for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
         expr = _c(field)
         df = _by_unique(
             df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)}
@@ -148,32 +131,13 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     df = _by_unique(df, canon("liquidation_status"), {"_status": status})
     df = _by_unique(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
     df = _by_unique(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
-    df = _by_unique(df, canon("tariff_ordinal"), {"_ord": nz.to_int(_c("tariff_ordinal"))})
     country = {
         "_country": nz.country_alpha2(_c("country")),
         "_country_raw": nz.clean(_c("country")),
     }
     df = _by_unique(df, canon("country"), country)
-    for field, name in (("recon_flag", "_recon"), ("drawback_flag", "_drawback")):
-        is_set, unclear = _flag(_c(field), rules)
-        df = _by_unique(df, canon(field), {name: is_set, f"{name}_unclear": unclear})
-    protest_status = nz.clean(_c("protest_status"))
-    df = _by_unique(
-        df,
-        canon("protest_status"),
-        {
-            "_pstatus": protest_status,
-            "_pclosed": protest_status.str.to_uppercase()
-            .str.replace_all(r"\s+", " ")
-            .is_in(list(rules.protest_closed_words))
-            .fill_null(False),
-        },
-    )
     return df.with_columns(
-        _importer=nz.clean(_c("importer_number")),
-        _filer=nz.clean(_c("filer_code")).str.to_uppercase(),
-        _pnumber=nz.clean(_c("protest_number")),
-        _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad") | pl.col("_es_date_bad"),
+        _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _hts_is_ch99=nz.is_ch99_digits(pl.col("_hts_d")),
         _is_comm=pl.col("_hts_d").is_not_null() & ~nz.is_ch99_digits(pl.col("_hts_d")),
     )
@@ -382,9 +346,9 @@ def _line_numbers(
         comm_line = pl.when(pl.col("_is_comm")).then(pl.coalesce(pl.col("_line_in"), seq))
         line = pl.coalesce(pl.col("_line_in"), comm_line.forward_fill().over(entry))
         return line, orphan_above, {}
-    if has_ordinal and df.filter(keyed & pl.col("_ord").is_null()).height == 0:
+    ordinal = nz.to_int(_c("tariff_ordinal"))
+    if has_ordinal and df.filter(keyed & ordinal.is_null()).height == 0:
         # no line numbers: each restart of the tariff ordinal starts a new line (spec §3)
-        ordinal = pl.col("_ord")
         restart = first_of_entry | (ordinal <= ordinal.shift(1).over(entry)).fill_null(True)
         return restart.cast(pl.Int64).cum_sum().over(entry), orphan_above, {}
     # no line numbers, no ordinals: the orientation is detected per file
@@ -472,6 +436,9 @@ def assemble(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )
     df = _classify_rows(_derive(narrow, rules), labels, header_norms)
+    # entry-level fields: normalised once per entry, and off the row frame from here on
+    entry_fields = _entry_fields(df.filter(pl.col("_eid").is_not_null()), rules)
+    df = df.drop([canon(f) for f in ENTRY_FIELDS])
     df = df.with_columns(
         _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
     )
@@ -528,7 +495,7 @@ def assemble(
     ensure_sums_fit(used, ["_value", "_duty", "_ieepa"], "money amounts of the export")
     rounded, example = _rounded(used, labels, files)
     components = _components(used, rules, files)
-    lines = _lines(used, components, rules, layout, files)
+    lines = _lines(used, components, entry_fields, rules, layout, files)
     used = used.select("line_id", FILE_COL, ROW_COL, IDX)
     originals = raw.select(original_columns)
     context = _take(originals, lines.get_column("_ctx_idx"))
@@ -625,7 +592,7 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     flags = {
         "check_digit": pl.col("_w_check"),
         "unknown_status": status.is_not_null() & ~status.is_in(KNOWN_STATUSES),
-        "bad_date": pl.col("_w_date"),
+        "bad_date": pl.col("_w_date") | pl.col("_w_es_date"),
         "no_commodity_row": pl.col("_w_nocomm"),
         "blank_ieepa_duty": pl.col("_w_blank").fill_null(False),
         "ieepa_outside_window": (pl.col("ieepa_duty_cents") != 0) & outside,
@@ -646,9 +613,56 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return lines.with_columns(pl.col("warnings").fill_null(empty)).drop([f"_f_{k}" for k in flags])
 
 
+ENTRY_FIELDS: tuple[str, ...] = (
+    "entry_summary_date",
+    "importer_number",
+    "filer_code",
+    "recon_flag",
+    "protest_number",
+    "protest_status",
+    "drawback_flag",
+)
+
+
+def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """The entry-level v2 fields (deposit date, importer, filer, recon/protest/drawback), one
+    row per entry: the first value an entry's rows carry, normalised once per entry."""
+    present = [f for f in ENTRY_FIELDS if used.get_column(canon(f)).null_count() < used.height]
+    if present:
+        ent = used.group_by("_eid").agg(_c(f).drop_nulls().first() for f in present)
+    else:
+        ent = used.select(pl.col("_eid").unique())
+    ent = ent.with_columns(
+        pl.lit(None, dtype=pl.String).alias(canon(f)) for f in ENTRY_FIELDS if f not in present
+    )
+    recon, recon_unclear = _flag(_c("recon_flag"), rules)
+    drawback, drawback_unclear = _flag(_c("drawback_flag"), rules)
+    pstatus = nz.clean(_c("protest_status"))
+    closed = (
+        pstatus.str.to_uppercase()
+        .str.replace_all(r"\s+", " ")
+        .is_in(list(rules.protest_closed_words))
+        .fill_null(False)
+    )
+    return ent.select(
+        "_eid",
+        nz.parse_date(_c("entry_summary_date")).alias("entry_summary_date"),
+        nz.date_invalid(_c("entry_summary_date")).alias("_w_es_date"),
+        nz.clean(_c("importer_number")).alias("importer_number"),
+        nz.clean(_c("filer_code")).str.to_uppercase().alias("_filer"),
+        recon.alias("recon_flag"),
+        drawback.alias("drawback_flag"),
+        (recon_unclear | drawback_unclear).alias("_w_flag"),
+        nz.clean(_c("protest_number")).alias("protest_number"),
+        pstatus.alias("protest_status"),
+        closed.alias("_pclosed"),
+    )
+
+
 def _lines(
     used: pl.DataFrame,
     components: pl.DataFrame,
+    entry_fields: pl.DataFrame,
     rules: Rules,
     layout: str,
     files: list[str],
@@ -664,15 +678,6 @@ def _lines(
         pl.col("_liq_date").drop_nulls().first().alias("liquidation_date"),
         pl.col("_etype").drop_nulls().first().alias("entry_type"),
         pl.col("_entry_date").drop_nulls().first().alias("entry_date"),
-        pl.col("_es_date").drop_nulls().first().alias("entry_summary_date"),
-        pl.col("_importer").drop_nulls().first().alias("importer_number"),
-        pl.col("_filer").drop_nulls().first().alias("_filer"),
-        pl.col("_recon").any().alias("recon_flag"),
-        pl.col("_drawback").any().alias("drawback_flag"),
-        (pl.col("_recon_unclear") | pl.col("_drawback_unclear")).any().alias("_w_flag"),
-        pl.col("_pnumber").drop_nulls().first().alias("protest_number"),
-        pl.col("_pstatus").drop_nulls().first().alias("protest_status"),
-        pl.col("_pclosed").any().alias("_pclosed"),
         pl.col("_bad_date").any().alias("_w_date"),
         (~comm.any()).alias("_w_nocomm"),
         pl.col(FILE_COL).first(),
@@ -691,6 +696,7 @@ def _lines(
         pl.col("_duty").alias("line_duty_cents"),
     )
     agg = base.join(first_comm, on="line_id", how="left")
+    agg = agg.join(entry_fields, on="_eid", how="left", maintain_order="left")
     if layout != "same_row":  # separate tariff rows: every commodity row's duty is the line's
         duty = comm_rows.group_by("line_id").agg(pl.col("_duty").sum().alias("line_duty_cents"))
         agg = agg.drop("line_duty_cents").join(duty, on="line_id", how="left")

@@ -46,9 +46,8 @@ def _pool_rules(rules: Rules, as_of: date, has_liquidation: bool) -> list[tuple[
     return out
 
 
-def _pathway_and_reason(
-    rules: Rules, as_of: date, has_liquidation: bool
-) -> tuple[pl.Expr, pl.Expr]:
+def _checks(rules: Rules, as_of: date, has_liquidation: bool) -> list[tuple[pl.Expr, str, str]]:
+    """Every (condition, pathway, reason) in order: the excluded kinds, then the pool's."""
     zero = pl.col("ieepa_duty_cents") == 0
     blank = pl.col("warnings").list.contains("blank_ieepa_duty")
     head: list[tuple[pl.Expr, str, str]] = [
@@ -57,14 +56,30 @@ def _pathway_and_reason(
         (zero & pl.col("has_stacking"), "stacked_zero", "stacked_zero"),
         (zero, "zero_duty", "zero_duty"),
     ]
-    checks = head + _pool_rules(rules, as_of, has_liquidation)
-    pathway: Any = pl
-    reason: Any = pl
-    for cond, path, why in checks:
-        cond = cond.fill_null(False)
-        pathway = pathway.when(cond).then(pl.lit(path))
-        reason = reason.when(cond).then(pl.lit(why))
-    return pathway.otherwise(pl.lit("review")), reason.otherwise(pl.lit("unknown_status"))
+    return [
+        *head,
+        *_pool_rules(rules, as_of, has_liquidation),
+        (pl.lit(True), "review", "unknown_status"),
+    ]
+
+
+def _check_index(checks: list[tuple[pl.Expr, str, str]]) -> pl.Expr:
+    """Index of the first check that holds (a small integer: no string column per branch)."""
+    chain: Any = pl
+    for k, (cond, _path, _why) in enumerate(checks[:-1]):
+        chain = chain.when(cond.fill_null(False)).then(pl.lit(k, dtype=pl.UInt8))
+    return chain.otherwise(pl.lit(len(checks) - 1, dtype=pl.UInt8))
+
+
+def _pathway_and_reason(
+    rules: Rules, as_of: date, has_liquidation: bool
+) -> tuple[pl.Expr, pl.Expr]:
+    checks = _checks(rules, as_of, has_liquidation)
+    k = _check_index(checks)
+    ids = list(range(len(checks)))
+    pathway = k.replace_strict(ids, [c[1] for c in checks], return_dtype=pl.String)
+    reason = k.replace_strict(ids, [c[2] for c in checks], return_dtype=pl.String)
+    return pathway, reason
 
 
 def pathway_expr(rules: Rules, as_of: date, *, has_liquidation: bool = True) -> pl.Expr:
@@ -104,13 +119,16 @@ def classify(
     """
     if has_liquidation is None:
         has_liquidation = _infer_has_liquidation(lines)
-    pathway, reason = _pathway_and_reason(rules, as_of, has_liquidation)
+    checks = _checks(rules, as_of, has_liquidation)
+    k = lines.select(_check_index(checks)).to_series()
+    pathway = pl.Series("pathway", [c[1] for c in checks], dtype=pl.String).gather(k)
+    reason = pl.Series("reason", [c[2] for c in checks], dtype=pl.String).gather(k)
     liq = pl.col("liquidation_date")
     liquidated = pl.col("liquidation_status").is_in(_LIQUIDATED)
     deposit = pl.coalesce("entry_summary_date", "entry_date")
     out = lines.with_columns(
-        pathway.alias("pathway"),
-        reason.alias("reason"),
+        pathway,
+        reason,
         days_since_expr(as_of).alias("days_since_liquidation"),
         pl.when(liquidated)
         .then(liq + pl.duration(days=rules.protest_days))
@@ -138,18 +156,24 @@ def classify(
 
 
 def _as_of_warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Append phase1_cliff and rlq_phase1 to the warnings of the lines they concern."""
+    """Append phase1_cliff and rlq_phase1 to the warnings of the lines they concern (the lists
+    are rebuilt for those lines only)."""
     recent = pl.col("reason") == "liquidated_recently"
     flags = {
         "phase1_cliff": recent & (pl.col("days_left") <= rules.phase1_margin_days),
         "rlq_phase1": recent & (pl.col("liquidation_status") == "RLQ"),
     }
     hit = pl.any_horizontal(list(flags.values())).fill_null(False)
-    if not lines.select(hit.any()).item():
+    idx = lines.select(pl.arg_where(hit)).to_series()
+    if idx.len() == 0:
         return lines
-    added = pl.concat_list(
-        [pl.col("warnings")] + [pl.when(c).then(pl.lit(k)) for k, c in flags.items()]
-    ).list.drop_nulls()
-    return lines.with_columns(
-        pl.when(hit).then(added).otherwise(pl.col("warnings")).alias("warnings")
+    added = lines[idx].select(
+        "line_id",
+        pl.concat_list(
+            [pl.col("warnings")] + [pl.when(c).then(pl.lit(k)) for k, c in flags.items()]
+        )
+        .list.drop_nulls()
+        .alias("_w_new"),
     )
+    joined = lines.join(added, on="line_id", how="left", maintain_order="left")
+    return joined.with_columns(pl.coalesce("_w_new", "warnings").alias("warnings")).drop("_w_new")
