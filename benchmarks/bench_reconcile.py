@@ -76,7 +76,7 @@ def main() -> None:
         best_read = best_cmp = best_all = float("inf")
         for _ in range(a.repeat):
             t0 = time.perf_counter()
-            ap = read_ap(ap_path, use_saved=False)
+            ap = read_ap(ap_path)
             t1 = time.perf_counter()
             rec = reconcile(lines, ap)
             t2 = time.perf_counter()

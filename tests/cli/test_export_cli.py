@@ -13,7 +13,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from itrac_tui import config
+from itrac_tui import store
 from itrac_tui.cli import main
 from itrac_tui.core import views
 from itrac_tui.core.classify import classify
@@ -159,7 +159,7 @@ def test_saved_view_and_flag_override(capsys: pytest.CaptureFixture[str], tmp_pa
     saved = views.ViewSpec(
         countries=("MX",), pathways=("cape_phase1",), sort=(("ieepa_duty_cents", True),)
     )
-    views.save_view(config.views_path(), "mx cape", saved)
+    store.save_view("mx cape", saved)
     lines = classified()
 
     out1 = tmp_path / "view.csv"
@@ -186,7 +186,7 @@ def test_saved_view_columns_are_written_like_ctrl_s(
     from itrac_tui.tui.screens.main import export_columns
 
     saved = views.ViewSpec(countries=("MX",), columns=("entry_number", "ieepa_duty_cents"))
-    views.save_view(config.views_path(), "narrow", saved)
+    store.save_view("narrow", saved)
     out = tmp_path / "narrow.csv"
     assert run(capsys, ITRAC, "--view", "narrow", "-o", str(out))[0] == 0
     lines = classified()

@@ -103,9 +103,9 @@ def test_missing_liquidation_columns_send_to_review(tmp_path: Path) -> None:
 
 
 def test_explicit_and_saved_mapping(tmp_path: Path) -> None:
-    from itrac_tui.core.columns import save_mapping
     from itrac_tui.core.load import load_export
     from itrac_tui.core.rules import load_rules
+    from itrac_tui.store import save_mapping, saved_mapping
 
     header = ["Ref", "Tariff", "Extra Duty Code", "Extra Duty", "Status"]
     rows = [["SP7-0000001-4", "8479899499", "9903.01.25", "10.00", "UNL"]]
@@ -120,7 +120,7 @@ def test_explicit_and_saved_mapping(tmp_path: Path) -> None:
     export = load_export([p], load_rules(), mapping=mapping)
     assert export.lines.get_column("ieepa_duty_cents").to_list() == [1000]
     save_mapping(mapping)
-    export = load_export([p], load_rules())  # the saved mapping applies next time
+    export = load_export([p], load_rules(), saved=saved_mapping())  # applies next time
     assert export.lines.height == 1 and export.layout == "same_row"
 
 

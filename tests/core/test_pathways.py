@@ -105,12 +105,14 @@ def test_rules_override_changes_days(tmp_path: Path) -> None:
 
 
 def test_user_rules_file_in_config_dir(tmp_path: Path) -> None:
-    from itrac_tui.config import rules_path
     from itrac_tui.core.rules import load_rules
+    from itrac_tui.store import load_rules as load_user_rules
+    from itrac_tui.store import rules_path
 
     rules_path().parent.mkdir(parents=True, exist_ok=True)
     rules_path().write_text('[pathways]\nexcluded_entry_types = ["08"]\n')
-    assert load_rules().excluded_entry_types == ("08",)
+    assert load_user_rules().excluded_entry_types == ("08",)  # the front doors' rules
+    assert load_rules().excluded_entry_types == ("08", "09", "47")  # the core reads no config
 
 
 def test_bad_rules_file_is_one_line(tmp_path: Path) -> None:

@@ -15,10 +15,8 @@ from itrac_tui.core import normalise
 from itrac_tui.core.ap import (
     ap_headers,
     detect_ap_columns,
-    load_ap_mapping,
     parse_money_column,
     read_ap,
-    save_ap_mapping,
 )
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.reconcile import (
@@ -30,6 +28,7 @@ from itrac_tui.core.reconcile import (
     reconcile,
     write_reconciliation_csv,
 )
+from itrac_tui.store import load_ap_mapping, save_ap_mapping
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "reconcile"
 
@@ -336,13 +335,14 @@ def test_explicit_mapping() -> None:
 def test_saved_mapping_is_used_when_its_headers_are_there() -> None:
     assert load_ap_mapping() == {}
     save_ap_mapping({"entry_number": "Ref", "amount": "Value", "bogus": "x"})
-    assert load_ap_mapping() == {"entry_number": "Ref", "amount": "Value"}
-    ap = read_ap(DATA / "ap_odd_headers.csv")
+    saved = load_ap_mapping()
+    assert saved == {"entry_number": "Ref", "amount": "Value"}
+    ap = read_ap(DATA / "ap_odd_headers.csv", saved=saved)
     assert ap.mapping == {"entry_number": "Ref", "amount": "Value"}
     # another file without those headers falls back to detection
-    assert read_ap(DATA / "ap_basic.csv").mapping["amount"] == "Duty Paid"
+    assert read_ap(DATA / "ap_basic.csv", saved=saved).mapping["amount"] == "Duty Paid"
     with pytest.raises(InputError):
-        read_ap(DATA / "ap_odd_headers.csv", use_saved=False)
+        read_ap(DATA / "ap_odd_headers.csv")
 
 
 def test_tab_crlf_preamble_pipe_and_cp1252() -> None:

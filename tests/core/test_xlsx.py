@@ -81,7 +81,7 @@ def test_xlsx_paths_work_without_pyarrow(tmp_path: Path) -> None:
         headers = headers_of(export)
         loaded = load_export([export], load_rules())
         lean = load_export([export], load_rules(), context=False)
-        ap_data = read_ap(ap, use_saved=False)
+        ap_data = read_ap(ap)
         print(json.dumps({{
             "headers": list(headers),
             "lines": loaded.lines.height,

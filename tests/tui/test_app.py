@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from textual.widgets import Input, SelectionList
 
-from itrac_tui.config import keymap_path, user_themes_dir, views_path
 from itrac_tui.core.summary import summarise
 from itrac_tui.core.views import ViewSpec, apply_view
+from itrac_tui.store import keymap_path, user_themes_dir, views_path
 from itrac_tui.tui.screens.dialogs import ConfirmDialog, PickerDialog, TextDialog
 from itrac_tui.tui.screens.help import HelpScreen
 from itrac_tui.tui.screens.load import LoadScreen
@@ -476,7 +476,7 @@ async def test_load_screen_loads_typed_path_and_escape_returns(sample_csv: Path)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        from itrac_tui.tui.recent import load_recent
+        from itrac_tui.store import load_recent
 
         assert load_recent()[0] == [str(sample_csv.resolve())]
 
@@ -613,7 +613,7 @@ async def test_cape_declaration_and_worklist_from_the_view(
 async def test_fix_mapping_on_load_screen_and_keep_it() -> None:
     from textual.widgets import OptionList
 
-    from itrac_tui.config import mappings_path
+    from itrac_tui.store import mappings_path
 
     app = make_app(DATA / "odd_header.csv")
     async with app.run_test(size=(100, 40)) as pilot:

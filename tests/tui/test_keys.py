@@ -8,7 +8,6 @@ from datetime import date
 
 from textual import events
 
-from itrac_tui.config import views_path
 from itrac_tui.core.views import ViewSpec, load_views, save_view
 from itrac_tui.tui.screens.dialogs import ConfirmDialog, PickerDialog, SavedViewsDialog
 from itrac_tui.tui.screens.main import MainScreen
@@ -65,7 +64,7 @@ async def test_ctrl_q_asks_when_unsaved_and_enter_stays() -> None:
 
 
 async def test_replacing_or_deleting_a_saved_view_asks() -> None:
-    save_view(views_path(), "mine", ViewSpec(countries=("MX",)))
+    save_view("mine", ViewSpec(countries=("MX",)))
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -81,7 +80,7 @@ async def test_replacing_or_deleting_a_saved_view_asks() -> None:
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("enter")  # Enter: keep the old one
         await settle(pilot)
-        assert load_views(views_path())["mine"].countries == ("MX",)
+        assert load_views()["mine"].countries == ("MX",)
         await pilot.press("v")
         await settle(pilot)
         await pilot.press("delete")
@@ -89,4 +88,4 @@ async def test_replacing_or_deleting_a_saved_view_asks() -> None:
         assert isinstance(app.screen, ConfirmDialog)
         await pilot.press("y")
         await settle(pilot)
-        assert "mine" not in load_views(views_path())
+        assert "mine" not in load_views()

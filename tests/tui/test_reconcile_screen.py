@@ -354,7 +354,7 @@ def test_default_ap_path_only_for_the_bundled_sample() -> None:
 async def test_open_another_ap_file_and_save_a_mapping() -> None:
     from textual.widgets import Checkbox
 
-    from itrac_tui.core.ap import load_ap_mapping
+    from itrac_tui.store import load_ap_mapping
 
     app = RecApp()
     async with app.run_test(size=(80, 24)) as pilot:

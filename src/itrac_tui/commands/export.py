@@ -14,12 +14,13 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui import store
 from itrac_tui.commands import common
 from itrac_tui.core import csvfile, filing, views
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import PATHWAYS, REASONS
 from itrac_tui.core.money import format_dollars
-from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules, load_rules
+from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules
 
 OUTPUT_FLAGS = ("--output", "--cape-declaration", "--protest-worklist", "--rejected")
 
@@ -181,9 +182,8 @@ def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
     spec = views.ViewSpec()
     name = getattr(args, "view", None)
     if name:
-        from itrac_tui.config import views_path
-
-        saved = views.load_views(views_path())
+        saved = store.load_views()
+        common.warn_notices()
         if name not in saved:
             known = ", ".join(sorted(saved)) or "none saved yet"
             raise InputError(f"no saved view {name!r} (saved views: {known})")
@@ -294,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
         return common.fail(f"nothing to write: give at least one of {', '.join(OUTPUT_FLAGS)}")
     written: list[str] = []
     try:
-        spec = spec_from_args(args, load_rules(getattr(args, "rules", None)))
+        spec = spec_from_args(args, store.load_rules(getattr(args, "rules", None)))
         _preflight(args)
         # the file's other columns are needed only to write lines/rejected rows or to search them
         context = args.output is not None or args.rejected is not None or bool(spec.search)

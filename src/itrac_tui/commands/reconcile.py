@@ -9,7 +9,9 @@ from pathlib import Path
 
 import polars as pl
 
-from itrac_tui.core.ap import APData, read_ap, save_ap_mapping
+from itrac_tui import store
+from itrac_tui.commands.common import warn_notices
+from itrac_tui.core.ap import APData, read_ap
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.reconcile import (
     MEASURE_LABELS,
@@ -76,9 +78,11 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return fail(f"--tolerance: {exc}")
     try:
-        ap = read_ap(Path(args.ap), mapping=_mapping_from_args(args) or None)
+        mapping = _mapping_from_args(args) or None
+        ap = read_ap(Path(args.ap), mapping=mapping, saved=store.load_ap_mapping())
+        warn_notices()
         if getattr(args, "save_ap_mapping", False):
-            save_ap_mapping(ap.mapping)
+            store.save_ap_mapping(ap.mapping)
         loaded = load_from_args(args)
         rec = reconcile(loaded.lines, ap, measure=args.measure, tolerance_cents=tolerance)
         if args.output:

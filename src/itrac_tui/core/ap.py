@@ -110,29 +110,6 @@ def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 # --- AP mapping ---------------------------------------------------------------------------------
 
 
-def ap_mapping_path() -> Path:
-    """Where the saved AP column mapping lives."""
-    from itrac_tui.config import config_dir
-
-    return config_dir() / "ap_mapping.toml"
-
-
-def load_ap_mapping(path: Path | None = None) -> dict[str, str]:
-    """The saved AP mapping (field -> header); empty when none was saved."""
-    from itrac_tui.config import read_toml
-
-    data = read_toml(path or ap_mapping_path()).get("ap", {})
-    return {k: str(v) for k, v in data.items() if k in AP_FIELDS and str(v)}
-
-
-def save_ap_mapping(mapping: dict[str, str], path: Path | None = None) -> None:
-    """Save an AP mapping (field -> header) for next time."""
-    from itrac_tui.config import write_toml
-
-    clean = {k: v for k, v in mapping.items() if k in AP_FIELDS and v}
-    write_toml(path or ap_mapping_path(), {"ap": clean})
-
-
 def detect_ap_columns(
     headers: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
 ) -> dict[str, str]:
@@ -270,7 +247,9 @@ def _missing_columns_error(path: Path, headers: list[str], missing: list[str]) -
     )
 
 
-def read_ap(path: Path, *, mapping: dict[str, str] | None = None, use_saved: bool = True) -> APData:
+def read_ap(
+    path: Path, *, mapping: dict[str, str] | None = None, saved: dict[str, str] | None = None
+) -> APData:
     """Read an AP file (CSV or XLSX): normalise entry numbers and amounts, reject unusable rows.
 
     The mapping (field -> header; "" = do not use an optional field) wins over the saved AP
@@ -283,7 +262,7 @@ def read_ap(path: Path, *, mapping: dict[str, str] | None = None, use_saved: boo
     unknown = sorted(set(mapping or {}) - set(AP_FIELDS))
     if unknown:
         raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
-    combined = {**(load_ap_mapping() if use_saved else {}), **explicit}
+    combined = {**(saved or {}), **explicit}
     if is_xlsx(path):
         raw, first_row, detected = _read_xlsx_raw(path, combined)
     else:
@@ -435,10 +414,7 @@ __all__ = [
     "COMPUTED_AP_COLUMNS",
     "APData",
     "ap_headers",
-    "ap_mapping_path",
     "detect_ap_columns",
-    "load_ap_mapping",
     "parse_money_column",
     "read_ap",
-    "save_ap_mapping",
 ]

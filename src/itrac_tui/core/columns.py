@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from itrac_tui.core.errors import InputError, MissingColumns
 from itrac_tui.core.rules import Rules
@@ -139,33 +138,3 @@ def require_columns(match: ColumnMatch, file: str) -> None:
         f"{file}: cannot find required column(s): {names}. Headers seen: {seen}{more}.{hint}"
         ' Fix with --mapping FILE (field = "Header") or on the load screen (o).'
     )
-
-
-def load_mapping_file(path: str | Path) -> dict[str, str]:
-    """Read a mapping TOML: `field = "Header"` at top level or under [mapping]."""
-    from itrac_tui.config import read_toml
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError(f"mapping file not found: {p}")
-    try:
-        data = read_toml(p)
-    except Exception as exc:
-        raise InputError(f"mapping file {p} is not valid TOML: {exc}") from None
-    data = data.get("mapping", data)
-    return {str(k): str(v) for k, v in data.items() if isinstance(v, str)}
-
-
-def saved_mapping() -> dict[str, str]:
-    """The mapping the user saved for next time (config dir mappings.toml)."""
-    from itrac_tui.config import mappings_path, read_toml
-
-    data = read_toml(mappings_path()).get("mapping", {})
-    return {str(k): str(v) for k, v in data.items() if k in FIELDS}
-
-
-def save_mapping(mapping: dict[str, str]) -> None:
-    """Save a mapping for next time (replaces the saved one)."""
-    from itrac_tui.config import mappings_path, write_toml
-
-    write_toml(mappings_path(), {"mapping": {k: v for k, v in mapping.items() if k in FIELDS}})

@@ -13,7 +13,6 @@ from itrac_tui.core.columns import (
     ColumnMatch,
     detect_columns,
     require_columns,
-    saved_mapping,
 )
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export, Warning_
@@ -46,18 +45,27 @@ def headers_of(path: Path) -> tuple[str, ...]:
     return xlsx_headers(path) if is_xlsx(path) else tuple(column_names(sniff(path)))
 
 
-def _effective_mapping(headers: Sequence[str], explicit: dict[str, str] | None) -> dict[str, str]:
+def _effective_mapping(
+    headers: Sequence[str], explicit: dict[str, str] | None, saved: dict[str, str] | None
+) -> dict[str, str]:
     """Saved mapping entries whose header exists in this file, then the explicit mapping."""
     present = {h.strip().lower() for h in headers}
-    merged = {k: v for k, v in saved_mapping().items() if v.strip().lower() in present}
+    merged = {k: v for k, v in (saved or {}).items() if v.strip().lower() in present}
     merged.update(explicit or {})
     return merged
 
 
-def inspect_file(path: Path, rules: Rules, mapping: dict[str, str] | None = None) -> ColumnMatch:
-    """What the detector finds in one file (headers, mapped fields, missing fields, layout)."""
+def inspect_file(
+    path: Path,
+    rules: Rules,
+    mapping: dict[str, str] | None = None,
+    saved: dict[str, str] | None = None,
+) -> ColumnMatch:
+    """What the detector finds in one file (headers, mapped fields, missing fields, layout).
+
+    `saved` is the user's saved mapping (store): its entries apply where the header exists."""
     headers = headers_of(path)
-    return detect_columns(headers, rules, _effective_mapping(headers, mapping))
+    return detect_columns(headers, rules, _effective_mapping(headers, mapping, saved))
 
 
 def _safe_name(header: str) -> str:
@@ -88,12 +96,14 @@ def load_export(
     progress: Progress | None = None,
     context: bool = True,
     distinct_parts: bool = False,
+    saved: dict[str, str] | None = None,
 ) -> Export:
     """Read the parts of one export (in the given order) and assemble lines and components.
 
     `context=False` reads only the decisive columns (what `scan` needs), much faster. A file
     given twice (same path, or same content) is read once, with a notice; the same entry line in
-    two parts counts once (the later rows set aside) unless `distinct_parts`.
+    two parts counts once (the later rows set aside) unless `distinct_parts`. `saved` is the
+    user's saved column mapping (the front door loads it through the store).
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -109,7 +119,7 @@ def load_export(
     for k, path in enumerate(files, start=1):
         if progress:
             progress(f"Reading {path.name} (file {k} of {len(files)})", rows_so_far, 0)
-        match = inspect_file(path, rules, mapping)
+        match = inspect_file(path, rules, mapping, saved)
         require_columns(match, str(path))
         if matches and match.layout != matches[0].layout:
             raise InputError(

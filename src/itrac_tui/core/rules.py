@@ -203,20 +203,19 @@ def _read(path: Path) -> dict[str, Any]:
         raise RulesError(f"rules file {path} is not valid TOML: {exc}") from None
 
 
-def load_rules(path: str | Path | None = None, *, user: bool = True) -> Rules:
-    """Shipped default rules, merged with the user's config-dir rules.toml and then `path`."""
-    from itrac_tui.config import rules_path
+def load_rules(*layers: str | Path | None) -> Rules:
+    """Shipped default rules merged with each rules file of `layers` in order (None skipped).
+
+    The core reads no config directory: the front doors add the user's rules.toml (store).
+    """
     from itrac_tui.resources import default_rules_path
 
     default = default_rules_path()
     data = _read(default)
     source = [str(default)]
-    layers = []
-    if user and rules_path().is_file():
-        layers.append(rules_path())
-    if path is not None:
-        layers.append(Path(path))
     for layer in layers:
-        data = _merge(data, _read(layer))
+        if layer is None:
+            continue
+        data = _merge(data, _read(Path(layer)))
         source.append(str(layer))
     return _build(data, tuple(source))

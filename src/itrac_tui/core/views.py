@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, replace
 from datetime import date
-from pathlib import Path
 from typing import Any, TypeVar
 
 import polars as pl
@@ -349,32 +348,6 @@ def apply_view(lines: Frame, spec: ViewSpec, text_columns: list[str] | None = No
     return out
 
 
-def load_views(path: Path) -> dict[str, ViewSpec]:
-    """Saved views from a TOML file ([views.NAME] tables); a missing file has none."""
-    from itrac_tui.config import read_toml
-
-    data = read_toml(path).get("views", {})
-    return {name: ViewSpec.from_dict(body) for name, body in data.items()}
-
-
-def save_view(path: Path, name: str, spec: ViewSpec) -> None:
-    """Add or replace a named view in the TOML file."""
-    from itrac_tui.config import read_toml, write_toml
-
-    data = read_toml(path)
-    data.setdefault("views", {})[name] = spec.to_dict()
-    write_toml(path, data)
-
-
-def delete_view(path: Path, name: str) -> None:
-    """Remove a named view (no error if absent)."""
-    from itrac_tui.config import read_toml, write_toml
-
-    data = read_toml(path)
-    if data.get("views", {}).pop(name, None) is not None:
-        write_toml(path, data)
-
-
 __all__ = [
     "NO_CH99",
     "PROGRAM_ALIASES",
@@ -383,12 +356,9 @@ __all__ = [
     "ch99_expr",
     "context_columns",
     "country_codes",
-    "delete_view",
     "export_columns",
     "filter_expr",
-    "load_views",
     "parse_entries",
-    "save_view",
     "search_columns",
     "search_expr",
 ]

@@ -19,9 +19,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from itrac_tui import store
 from itrac_tui.core.read import first_line
 from itrac_tui.tui.format import dollars
-from itrac_tui.tui.keymap import load_keymap
 from itrac_tui.tui.messages import (
     AsOfChanged,
     ExportLoaded,
@@ -124,11 +124,10 @@ class ItracApp(App[int]):
     def on_mount(self) -> None:
         """Themes, keymap, the main screen, and the first load."""
         self._setup_themes()
-        keymap, error = load_keymap()
+        keymap = store.load_keymap(binding_ids())
         if keymap:
             self.set_keymap(keymap)
-        if error:
-            self.notify(error, severity="warning")
+        self.show_store_notices()
         self.main_screen = MainScreen()
         self.push_screen(self.main_screen)
         if self.autoload:
@@ -157,11 +156,16 @@ class ItracApp(App[int]):
     # --- loading -------------------------------------------------------------------------------
     def resolve_rules(self) -> Any:
         """The rules to use (shipped default, user override, --rules); may raise RulesError."""
-        from itrac_tui.core.rules import load_rules
-
         if self.rules is None:
-            self.rules = load_rules(self.rules_path)
+            self.rules = store.load_rules(self.rules_path)
         return self.rules
+
+    def show_store_notices(self) -> None:
+        """One notification for what the settings files had that was ignored (store notices)."""
+        notices = store.take_notices()
+        if notices:
+            text = "Settings ignored: " + "; ".join(str(n) for n in notices)
+            self.notify(text, severity="warning", timeout=10, markup=False)
 
     def effective_mapping(self, override: dict[str, str] | None) -> dict[str, str] | None:
         """--mapping entries plus the load screen's fixes."""
@@ -197,7 +201,8 @@ class ItracApp(App[int]):
         try:
             paths = resolve_paths(words) if words else sample_export_paths()
             rules = self.resolve_rules()
-            export = load_export(paths, rules, mapping=mapping, progress=progress)
+            saved = store.saved_mapping()
+            export = load_export(paths, rules, mapping=mapping, progress=progress, saved=saved)
             progress(f"Classifying {export.lines.height:,} lines", export.rows_read, 0)
             as_of = self.as_of
             lines = classify(export.lines, rules, as_of)
@@ -225,15 +230,14 @@ class ItracApp(App[int]):
 
     def on_export_loaded(self, message: ExportLoaded) -> None:
         """Show the loaded export: back to the grid, with a summary notification."""
-        from itrac_tui.tui.recent import add_recent
-
         self.export = message.export
         self.lines = message.lines
         self.rules = message.rules
         self.as_of = message.as_of
         self.load_seconds = message.seconds
         self.current_files = [str(p) for p in message.paths]
-        add_recent(list(message.paths))
+        store.add_recent(list(message.paths))
+        self.show_store_notices()
         while isinstance(self.screen, LoadScreen):
             self.pop_screen()
         export = message.export
@@ -250,6 +254,7 @@ class ItracApp(App[int]):
 
     def on_load_failed(self, message: LoadFailed) -> None:
         """Show why loading failed on the load screen (never a traceback)."""
+        self.show_store_notices()
         if not isinstance(self.screen, LoadScreen):
             if message.cancelled:
                 return
@@ -495,6 +500,28 @@ def _node_order(node: Any) -> int:
     return 2
 
 
+def binding_ids() -> set[str]:
+    """Every binding id of the app, its screens and widgets: the ids keymap.toml may name."""
+    import importlib
+    import pkgutil
+
+    from textual.dom import DOMNode
+
+    import itrac_tui.tui as package
+
+    for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}."):
+        importlib.import_module(info.name)
+    ids: set[str] = set()
+    todo: list[type] = [DOMNode]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        for binding in getattr(cls, "BINDINGS", ()):
+            if isinstance(binding, Binding) and binding.id:
+                ids.add(binding.id)
+    return ids
+
+
 def run_app(
     files: Sequence[str],
     as_of: date | None,
@@ -508,13 +535,9 @@ def run_app(
     explicit: dict[str, str] | None = None
     try:
         if mapping:
-            from itrac_tui.core.columns import load_mapping_file
-
-            explicit = load_mapping_file(mapping)
+            explicit = store.load_mapping_file(mapping)
         if rules:
-            from itrac_tui.core.rules import load_rules
-
-            load_rules(rules)
+            store.load_rules(rules)
     except InputError as exc:
         print(f"itrac-tui: {first_line(exc)}", file=sys.stderr)
         return 2

@@ -8,8 +8,8 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
 
-from itrac_tui.config import user_themes_dir
 from itrac_tui.resources import data_dir
+from itrac_tui.store import user_themes_dir
 
 DEFAULT_THEME = "itrac-dark"
 _COLOR_KEYS = (

@@ -19,9 +19,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from itrac_tui.store import load_recent
 from itrac_tui.tui.format import safe_text
 from itrac_tui.tui.messages import LoadProgressed
-from itrac_tui.tui.recent import load_recent
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
@@ -265,6 +265,7 @@ class LoadScreen(Screen):
     @work(thread=True, exclusive=True, group="inspect")
     def inspect(self, words: list[str]) -> None:
         """Run the detector on the first file (worker) and show the report."""
+        from itrac_tui import store
         from itrac_tui.core.columns import FIELD_LABELS
         from itrac_tui.core.errors import InputError
         from itrac_tui.core.load import inspect_file
@@ -273,9 +274,8 @@ class LoadScreen(Screen):
         try:
             paths = resolve_paths(words)
             rules = self.itrac.resolve_rules()
-            match = inspect_file(
-                paths[0], rules, self.itrac.effective_mapping(self.mapping_override)
-            )
+            mapping = self.itrac.effective_mapping(self.mapping_override)
+            match = inspect_file(paths[0], rules, mapping, store.saved_mapping())
         except InputError as exc:
             self.app.call_from_thread(self.show_error, str(exc))
             return
@@ -342,7 +342,7 @@ class LoadScreen(Screen):
 
     def action_keep_mapping(self) -> None:
         """Save the current mapping for next time."""
-        from itrac_tui.core.columns import save_mapping
+        from itrac_tui.store import save_mapping
 
         if self.match is None:
             self.notify("load or inspect a file first", severity="warning")

@@ -877,15 +877,14 @@ class MainScreen(Screen):
 
     def action_views(self) -> None:
         """Open, save or delete named views."""
-        from itrac_tui.config import views_path
-        from itrac_tui.core.views import delete_view, load_views, save_view
+        from itrac_tui import store
         from itrac_tui.tui.screens.dialogs import SavedViewsDialog
 
-        try:
-            views = load_views(views_path())
-        except Exception as exc:  # a hand-edited file may be broken
-            self.notify(f"saved views unreadable: {exc}", severity="error")
-            views = {}
+        views = store.load_views()  # a broken file or view is skipped with a notice
+        notices = store.take_notices()
+        if notices:
+            text = "Settings ignored: " + "; ".join(str(n) for n in notices)
+            self.notify(text, severity="warning", timeout=10, markup=False)
 
         def act(verb: str, name: str) -> None:
             try:
@@ -894,11 +893,11 @@ class MainScreen(Screen):
                     self.saved_spec = views[name]
                     self.notify(f"view “{name}” opened", timeout=3)
                 elif verb == "save":
-                    save_view(views_path(), name, self.spec)
+                    store.save_view(name, self.spec)
                     self.saved_spec = self.spec
                     self.notify(f"view “{name}” saved", timeout=3)
                 elif verb == "delete":
-                    delete_view(views_path(), name)
+                    store.delete_view(name)
                     self.notify(f"view “{name}” deleted", timeout=3)
             except OSError as exc:
                 self.notify(f"could not save views: {exc.strerror or exc}", severity="error")

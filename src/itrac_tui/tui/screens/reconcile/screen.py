@@ -19,12 +19,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import get_current_worker
 
-from itrac_tui.core.ap import (
-    APData,
-    ap_headers,
-    read_ap,
-    save_ap_mapping,
-)
+from itrac_tui import store
+from itrac_tui.core.ap import APData, ap_headers, read_ap
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.money import format_cents
 from itrac_tui.core.reconcile import (
@@ -284,7 +280,7 @@ class ReconcileScreen(Screen):
         started = perf_counter()
         try:
             if ap is None:
-                ap = read_ap(path, mapping=mapping)
+                ap = read_ap(path, mapping=mapping, saved=store.load_ap_mapping())
             if self._rollup is None:  # the lines never change on this screen: roll up once
                 self._rollup = itrac_rollup(self.lines)
             result = reconcile(
@@ -496,7 +492,7 @@ class ReconcileScreen(Screen):
             self.mapping = mapping
             if save:
                 try:
-                    save_ap_mapping(mapping)
+                    store.save_ap_mapping(mapping)
                     self.notify("AP column mapping saved")
                 except OSError as exc:
                     self.notify(
