@@ -8,7 +8,8 @@ from datetime import date
 
 from textual import events
 
-from itrac_tui.core.views import ViewSpec, load_views, save_view
+from itrac_tui.core.views import ViewSpec
+from itrac_tui.store import load_views, save_view
 from itrac_tui.tui.screens.dialogs import ConfirmDialog, PickerDialog, SavedViewsDialog
 from itrac_tui.tui.screens.main import MainScreen
 from tests.tui.conftest import make_app, settle
