@@ -91,7 +91,7 @@ async def test_opens_with_summary_matching_the_core() -> None:
         assert screen.result.to_json() == expected.to_json()
         assert screen.band_text() == (
             "matched=2/$0.00 mismatched=3/$100.04 missing_in_ap=1/-$88.00 "
-            "missing_in_itrac=1/$42.42 itrac=$3,422.56 ap=$3,477.02 net=$54.46"
+            "missing_in_itrac=1/$42.42 itrac=$3,422.56 ap=$3,477.02 net=$54.46 abs=$230.48"
         )
         assert len(grid_entries(app)) == 7
         assert "ap_basic.csv: 10 rows, 0 rejected, 1 dup" in screen.head_text()
@@ -334,7 +334,7 @@ def test_snapshot_sorted_detail_80x24(snap_compare) -> None:  # type: ignore[no-
     async def run_before(pilot: Pilot) -> None:
         await settle(pilot)
         await pilot.press("d", "enter")
-        await pilot.pause()
+        await settle(pilot)  # under load one pause may not see the detail drawn
 
     assert snap_compare(RecApp(), terminal_size=(80, 24), run_before=run_before)
 

@@ -135,6 +135,10 @@ class BreakdownScreen(Screen):
 
     def __init__(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
         super().__init__()
+        self.reset(lines, spec, dimension, as_of)
+
+    def reset(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
+        """New view or dimension (the screen is kept between uses: no new widgets to build)."""
         self.lines = lines
         self.spec = spec
         self.dimension = dimension
@@ -143,6 +147,7 @@ class BreakdownScreen(Screen):
         self.whole: Totals | None = None
         self.sort_index = 0
         self.descending = True
+        self._stale = True
 
     @property
     def itrac(self) -> ItracApp:
@@ -157,10 +162,14 @@ class BreakdownScreen(Screen):
         yield Static("Counting…", id="bd-total")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
-        """Count in a worker."""
+    def on_screen_resume(self) -> None:
+        """Shown (again): count in a worker when the view or dimension changed."""
         self.query_one(BreakdownList).focus()
-        self.recount()
+        if self._stale:
+            self._stale = False
+            self.query_one(BreakdownList).clear_options()
+            self.query_one("#bd-total", Static).update("Counting…")
+            self.recount()
 
     def recount(self) -> None:
         """Compute the breakdown for the current dimension (worker)."""

@@ -86,10 +86,15 @@ class CalendarScreen(Screen):
 
     def __init__(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
         super().__init__()
+        self.reset(lines, spec, as_of)
+
+    def reset(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
+        """New view (the screen is kept between uses: no new widgets to build)."""
         self.lines = lines
         self.spec = spec
         self.as_of = as_of
         self.table: pl.DataFrame | None = None
+        self._stale = True
 
     @property
     def itrac(self) -> ItracApp:
@@ -104,10 +109,13 @@ class CalendarScreen(Screen):
         yield Static("", id="cal-total")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_mount(self) -> None:
-        """Count in a worker."""
+    def on_screen_resume(self) -> None:
+        """Shown (again): count in a worker when the view changed."""
         self.query_one(CalendarList).focus()
-        self._count(self.lines, self.spec, self.as_of)
+        if self._stale:
+            self._stale = False
+            self.query_one(CalendarList).clear_options()
+            self._count(self.lines, self.spec, self.as_of)
 
     @work(thread=True, exclusive=True, group="calendar")
     def _count(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:

@@ -226,6 +226,7 @@ class MainScreen(Screen):
         self._summaries: dict[tuple[int, date, ViewSpec], tuple[Any, Any]] = {}
         self.applied_at = 0.0
         self.pane_hidden = False
+        self._kept: dict[str, Screen] = {}  # breakdown and calendar, built once
         self._summaries_of: pl.DataFrame | None = None
 
     @property
@@ -744,7 +745,18 @@ class MainScreen(Screen):
                 groups = (*tuple(g for g in self.spec.groups if g[0] != dim), (dim, key))
                 self.set_spec(replace(self.spec, groups=groups))
 
-        self.app.push_screen(BreakdownScreen(lines, self.spec, dimension, self.itrac.as_of), done)
+        screen = self._kept.get("breakdown")
+        if isinstance(screen, BreakdownScreen):
+            screen.reset(lines, self.spec, dimension, self.itrac.as_of)
+        else:
+            screen = BreakdownScreen(lines, self.spec, dimension, self.itrac.as_of)
+            self._keep("breakdown", screen)
+        self.app.push_screen(screen, done)
+
+    def _keep(self, name: str, screen: Screen) -> None:
+        """Install a screen so closing it keeps its widgets for the next time (faster)."""
+        self._kept[name] = screen
+        self.app.install_screen(screen, f"kept-{name}-{id(self)}")
 
     def action_calendar(self) -> None:
         """The deadline calendar of the view."""
@@ -763,7 +775,13 @@ class MainScreen(Screen):
             elif what == "due":
                 self.set_spec(replace(self.spec, due_within=a))
 
-        self.app.push_screen(CalendarScreen(lines, self.spec, self.itrac.as_of), done)
+        screen = self._kept.get("calendar")
+        if isinstance(screen, CalendarScreen):
+            screen.reset(lines, self.spec, self.itrac.as_of)
+        else:
+            screen = CalendarScreen(lines, self.spec, self.itrac.as_of)
+            self._keep("calendar", screen)
+        self.app.push_screen(screen, done)
 
     # --- cells and the clipboard ---------------------------------------------------------------
     def action_show_cell(self) -> None:

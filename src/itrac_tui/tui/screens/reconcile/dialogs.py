@@ -214,7 +214,14 @@ def _detail_table(
     for c in cols:
         right = c.endswith("_cents") or c in ("line_no", "source_row")
         head = (labels or {}).get(c) or label(c)
-        table.add_column(Text(head), justify="right" if right else "left", overflow="fold")
+        # numbers never wrap (a wrapped "$2,043" / ".68" reads as two amounts): text folds
+        table.add_column(
+            Text(head),
+            justify="right" if right else "left",
+            overflow="fold",
+            no_wrap=right,
+            min_width=max(len(head), 6) if right else None,
+        )
     for row in frame.iter_rows(named=True):
         table.add_row(*[Text(cell(c, row[c])) for c in cols])
     if frame.height == 0:
@@ -223,7 +230,8 @@ def _detail_table(
 
 
 class EntryDetailScreen(ModalScreen):
-    """One entry: its ITRAC lines and its AP rows side by side; Escape closes."""
+    """One entry: its ITRAC lines and its AP rows side by side (stacked under 120 columns);
+    Escape closes."""
 
     DEFAULT_CSS = """
     EntryDetailScreen { align: center middle; }
@@ -231,6 +239,7 @@ class EntryDetailScreen(ModalScreen):
         background: $surface; }
     EntryDetailScreen .title { height: auto; text-style: bold; padding: 0 1; }
     EntryDetailScreen #sides { height: 1fr; }
+    EntryDetailScreen #sides.stacked { layout: vertical; }
     EntryDetailScreen VerticalScroll { width: 1fr; height: 1fr; padding: 0 1; }
     EntryDetailScreen .hint { height: 1; color: $text-muted; padding: 0 1; }
     """
@@ -251,9 +260,11 @@ class EntryDetailScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         """Heading, the two sides, keys."""
         e = self.entry
+        # two lines, so a label and its amount never part at the screen edge
         heading = (
-            f"{e['entry_number']}  {STATUS_LABELS.get(e['status'], e['status'])}   "
-            f"ITRAC {dollars(e['itrac_cents']) or '—'}   AP {dollars(e['ap_cents']) or '—'}   "
+            f"{e['entry_number']}  {STATUS_LABELS.get(e['status'], e['status'])}\n"
+            f"ITRAC {dollars(e['itrac_cents']) or '—'}   "
+            f"AP {dollars(e['ap_cents']) or '—'}   "
             f"AP−ITRAC {dollars(e['delta_cents'])}"
         )
         if e.get("duplicate_documents"):
@@ -304,6 +315,14 @@ class EntryDetailScreen(ModalScreen):
     def on_mount(self) -> None:
         """Focus the ITRAC side."""
         self.query_one("#itrac-side").focus()
+        self._arrange()
+
+    def on_resize(self) -> None:
+        """Side by side from 120 columns; ITRAC above AP when narrower (no number wraps)."""
+        self._arrange()
+
+    def _arrange(self) -> None:
+        self.query_one("#sides").set_class(self.size.width < 120, "stacked")
 
     def action_other_side(self) -> None:
         """Move focus to the other side."""

@@ -78,10 +78,24 @@ def summary_table(rec: Reconciliation) -> Table:
             Text(dollars(t.delta_cents)),
         )
     table.add_row(
-        Text("Total", style="bold"),
+        Text("Total (net)", style="bold"),
         Text(f"{rec.entries.height:,}", style="bold"),
         Text(dollars(rec.itrac_total_cents), style="bold"),
         Text(dollars(rec.ap_total_cents), style="bold"),
         Text(dollars(rec.net_delta_cents), style="bold"),
     )
+    table.add_row(
+        Text("Absolute |Δ|", style="bold"),
+        Text(""),
+        Text(""),
+        Text(""),
+        Text(dollars(absolute_delta_cents(rec)), style="bold"),
+    )
     return table
+
+
+def absolute_delta_cents(rec: Reconciliation) -> int:
+    """Sum of |AP − ITRAC| over the entries (differences do not cancel out)."""
+    if rec.entries.height == 0 or "abs_delta_cents" not in rec.entries.columns:
+        return 0
+    return int(rec.entries.get_column("abs_delta_cents").sum() or 0)

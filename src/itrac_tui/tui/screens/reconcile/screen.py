@@ -52,6 +52,7 @@ from itrac_tui.tui.screens.reconcile.grid import (
     GRID_COLUMNS,
     STATUS_SHORT,
     EntryGrid,
+    absolute_delta_cents,
     summary_table,
 )
 from itrac_tui.tui.widgets.line_grid import LineGrid
@@ -174,7 +175,8 @@ class ReconcileScreen(Screen):
 
     DEFAULT_CSS = """
     ReconcileScreen #rec-head { height: 1; padding: 0 1; background: $panel; }
-    ReconcileScreen #rec-band { height: auto; max-height: 7; padding: 0 1; }
+    ReconcileScreen #rec-head { text-wrap: nowrap; text-overflow: ellipsis; }
+    ReconcileScreen #rec-band { height: auto; max-height: 8; padding: 0 1; }
     ReconcileScreen #rec-grid { height: 1fr; }
     """
 
@@ -225,7 +227,10 @@ class ReconcileScreen(Screen):
     # --- state → display -----------------------------------------------------------------------
     def head_text(self) -> str:
         """One line: measure, tolerance, AP file, filter."""
-        parts = [MEASURE_LABELS[self.measure], f"tolerance {dollars(self.tolerance_cents)}"]
+        parts = [MEASURE_LABELS[self.measure]]
+        if self.result is not None and self.result.ap_measure_column:
+            parts.append(f"AP column “{self.result.ap_measure_column}”")
+        parts.append(f"tolerance {dollars(self.tolerance_cents)}")
         if self.ap is not None:
             parts.append(
                 f"{self.ap.file}: {self.ap.rows.height:,} rows, "
@@ -255,7 +260,7 @@ class ReconcileScreen(Screen):
         )
         return (
             f"{per} itrac={dollars(rec.itrac_total_cents)} ap={dollars(rec.ap_total_cents)} "
-            f"net={dollars(rec.net_delta_cents)}"
+            f"net={dollars(rec.net_delta_cents)} abs={dollars(absolute_delta_cents(rec))}"
         )
 
     # --- workers -------------------------------------------------------------------------------
