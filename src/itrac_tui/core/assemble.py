@@ -51,32 +51,43 @@ def _c(field: str) -> pl.Expr:
     return pl.col(canon(field))
 
 
+def _runs(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The first value of each run of equal consecutive values, and each row's run number."""
+    start = values.ne_missing(values.shift(1))
+    if start.len():
+        start = start.scatter(0, True)  # the first row starts a run, even when it is blank
+    return values.filter(start), (start.cum_sum() - 1).cast(pl.UInt32)
+
+
 def _by_unique(
     df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None = None
 ) -> pl.DataFrame:
-    """Compute `outputs` once per distinct value of `src` and join them back (values repeat)."""
-    distinct = df.select(pl.col(src).unique()).with_columns(**outputs)
+    """Compute `outputs` once per distinct value of `src` and join them back (values repeat).
+
+    Exports group rows by entry, so entry-level values come in runs: the join then runs over
+    the first row of each run only and the result is gathered to the rows (no hashing of every
+    row). Only the key column takes part: the frame's other columns are never copied.
+    """
+    firsts, run = _runs(df.get_column(src))
+    keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
+    distinct = keys.unique().to_frame().with_columns(**outputs)
     if index:
         distinct = distinct.with_row_index(index)
-    # join the key column alone and add the outputs beside: the frame's other columns are not
-    # copied by the join (each call would otherwise copy the whole frame)
-    keyed = df.select(src).join(
+    keyed = keys.to_frame().join(
         distinct, on=src, how="left", maintain_order="left", nulls_equal=True
     )
-    return df.hstack(keyed.drop(src).get_columns())
+    added = keyed.drop(src).get_columns()
+    if keys is firsts:
+        added = [c.gather(run) for c in added]
+    return df.hstack(added)
 
 
 def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
     """Compute `outputs` once per run of equal consecutive values of `src` (entries are grouped
     in exports, so this is a gather, not a hash join)."""
-    col = pl.col(src)
-    run = col.ne_missing(col.shift(1)).fill_null(True).cum_sum().cast(pl.Int64) - 1
-    df = df.with_columns(run.alias("__run"))
-    starts = df.filter(pl.col("__run").is_first_distinct()).select(src).with_columns(**outputs)
-    idx = df.get_column("__run")
-    return df.with_columns(
-        [starts.get_column(name).gather(idx).alias(name) for name in outputs]
-    ).drop("__run")
+    firsts, run = _runs(df.get_column(src))
+    starts = firsts.to_frame().with_columns(**outputs)
+    return df.with_columns([starts.get_column(name).gather(run).alias(name) for name in outputs])
 
 
 def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
