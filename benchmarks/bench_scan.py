@@ -286,7 +286,7 @@ def bench_file(path: Path, oracle: dict | None, repeat: int, as_of: date) -> dic
     from itrac_tui.core.load import inspect_file
     from itrac_tui.core.rules import load_rules
 
-    rules = load_rules(user=False)
+    rules = load_rules()
     match = inspect_file(path, rules)
     decision = sorted({match.mapping[f] for f in DECISION_FIELDS if f in match.mapping})
     sql = duckdb_sql(path, match.mapping, rules, as_of).encode()
@@ -375,7 +375,7 @@ def main() -> int:
                 from itrac_tui.core.load import inspect_file
                 from itrac_tui.core.rules import load_rules
 
-                m = inspect_file(plain, load_rules(user=False)).mapping
+                m = inspect_file(plain, load_rules()).mapping
                 headers = [m[f] for f in ("entered_value", "duty") if f in m]
                 headers += ["Line MPF Amount", "Line HMF Amount"]
                 path = ensure_dollar(plain, headers)
