@@ -79,7 +79,7 @@ def test_hold_reading_of_suspended(dataset, tmp_path: Path) -> None:
     as_of = date(2026, 11, 22)
     override = tmp_path / "rules.toml"
     override.write_text('[pathways]\nsuspended_pathway = "hold"\n')
-    rules = load_rules(override, user=False)
+    rules = load_rules(override)
     paths, planted = write_export(dataset, "es003", tmp_path / "x.csv")
     export = load_export(paths, rules)
     lines = classify(export.lines, rules, as_of, has_liquidation=export.has_liquidation)

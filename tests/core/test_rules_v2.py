@@ -134,13 +134,13 @@ def test_suspended_pathway_hold(tmp_path: Path) -> None:
 
     override = tmp_path / "rules.toml"
     override.write_text('[pathways]\nsuspended_pathway = "hold"\n')
-    rules = load_rules(override, user=False)
+    rules = load_rules(override)
     p = write_csv(tmp_path / "x.csv", line(status="SUS"), HEADER)
     lines = classify(load_export([p], rules).lines, rules, AS_OF)
     assert lines.select("pathway", "reason").row(0) == ("hold", "suspended")
     override.write_text('[pathways]\nsuspended_pathway = "protest"\n')
     with pytest.raises(InputError, match="suspended_pathway"):
-        load_rules(override, user=False)
+        load_rules(override)
 
 
 def test_deadlines_and_days_left_to_the_lines_own(tmp_path: Path) -> None:
