@@ -243,3 +243,14 @@ def test_every_reason_is_explained() -> None:
     assert set(REASON_TEXT) == set(REASONS)
     assert set(EXCLUDED_PATHWAYS) <= set(REASONS)
     assert all(text.endswith(".") for text in REASON_TEXT.values())
+
+
+def test_chapter99_rows_without_their_line_number_join_the_commodity_row_below(
+    tmp_path: Path,
+) -> None:
+    rows = line(no=1, ieepa="1.00") + line(no=2, ieepa="2.00")
+    for r in rows[0::2]:  # the Chapter 99 rows (CBP order: first) lose their line number
+        r[4] = ""
+    export, lines, _ = load(tmp_path, rows)
+    assert lines.select("line_no", "ieepa_duty_cents").rows() == [(1, 100), (2, 200)]
+    assert export.rejected.height == 0

@@ -352,11 +352,16 @@ def _line_numbers(
         )
         seq = prev_differs.cast(pl.Int64).cum_sum().over(entry)
         return (pl.coalesce(pl.col("_line_in"), seq) if has_line_col else seq), orphan_above, {}
-    if has_line_col:  # some rows lack a line number: they join the commodity row above
+    if has_line_col:  # some rows lack a line number: they join their commodity row
+        found = _orientation(df)
+        first = pl.col(FILE_COL).is_in([f for f, o in found.items() if o == CH99_FIRST])
         seq = pl.col("_is_comm").cast(pl.Int64).cum_sum().over(entry)
         comm_line = pl.when(pl.col("_is_comm")).then(pl.coalesce(pl.col("_line_in"), seq))
-        line = pl.coalesce(pl.col("_line_in"), comm_line.forward_fill().over(entry))
-        return line, orphan_above, {}
+        below = comm_line.backward_fill().over(entry)
+        above = comm_line.forward_fill().over(entry)
+        line = pl.coalesce(pl.col("_line_in"), pl.when(first).then(below).otherwise(above))
+        reason = pl.when(first).then(pl.lit(_ORPHAN_BELOW)).otherwise(orphan_above)
+        return line, reason, found
     ordinal = nz.to_int(_c("tariff_ordinal"))
     if has_ordinal and df.filter(keyed & ordinal.is_null()).height == 0:
         # no line numbers: each restart of the tariff ordinal starts a new line (spec §3)
