@@ -22,3 +22,12 @@ def test_reasons_match_model_when_listed() -> None:
     listed = getattr(model, "REASONS", None)
     if listed is not None:
         assert tuple(kinds.REASON_VALUES) == tuple(listed)
+
+
+def test_cycle_sort_ascending_descending_off() -> None:
+    from itrac_tui.core.views import cycle_sort
+
+    assert cycle_sort((), "hts") == (("hts", False),)
+    assert cycle_sort((("hts", False),), "hts") == (("hts", True),)
+    assert cycle_sort((("hts", True),), "hts") == ()
+    assert cycle_sort((("hts", True),), "country") == (("country", False),)

@@ -54,7 +54,7 @@ class RecApp(App):
     def on_mount(self) -> None:
         """Base screen, then reconciliation on top."""
         self.push_screen(Base())
-        self.push_screen(ReconcileScreen(fixture_lines(), None, None, None, ap_path=self.ap_path))
+        self.push_screen(ReconcileScreen(fixture_lines(), None, None, ap_path=self.ap_path))
 
 
 async def settle(pilot: Pilot) -> None:

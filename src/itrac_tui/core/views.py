@@ -348,6 +348,16 @@ def apply_view(lines: Frame, spec: ViewSpec, text_columns: list[str] | None = No
     return out
 
 
+def cycle_sort(sort: tuple[tuple[str, bool], ...], column: str) -> tuple[tuple[str, bool], ...]:
+    """The next sort when `column` is picked again: ascending, then descending, then unsorted."""
+    current = sort[0] if sort else None
+    if current == (column, False):
+        return ((column, True),)
+    if current == (column, True):
+        return ()
+    return ((column, False),)
+
+
 __all__ = [
     "NO_CH99",
     "PROGRAM_ALIASES",
@@ -356,6 +366,7 @@ __all__ = [
     "ch99_expr",
     "context_columns",
     "country_codes",
+    "cycle_sort",
     "export_columns",
     "filter_expr",
     "parse_entries",

@@ -474,7 +474,6 @@ class ItracApp(App[int]):
                 lines=rows_of(self.lines, None),
                 export=self.export,
                 as_of=self.as_of,
-                rules=self.rules,
             )
         )
 

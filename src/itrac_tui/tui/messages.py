@@ -45,13 +45,6 @@ class LoadFailed(Message):
 
 
 @dataclass(eq=False)
-class FiltersChanged(Message):
-    """The user changed the view (filters, sort or columns)."""
-
-    spec: ViewSpec
-
-
-@dataclass(eq=False)
 class ViewApplied(Message):
     """The filtered, sorted lines and their summary are ready."""
 

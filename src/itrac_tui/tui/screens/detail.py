@@ -11,10 +11,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from itrac_tui.tui.format import REASON_SENTENCES, SHORT_LABELS, cell, label, safe_text
+from itrac_tui.tui.screens.page import PageScreen
 
 
 def _kv_table(values: dict[str, Any], title: str) -> Table:
@@ -88,17 +88,9 @@ def detail_renderable(line: dict[str, Any], components: pl.DataFrame, rows: pl.D
     return Group(*parts)
 
 
-class LineDetailScreen(ModalScreen):
+class LineDetailScreen(PageScreen):
     """A scrollable page about one line; Escape closes."""
 
-    DEFAULT_CSS = """
-    LineDetailScreen { align: center middle; }
-    LineDetailScreen > Vertical {
-        width: 100%; height: 100%; border: thick $primary; background: $surface;
-    }
-    LineDetailScreen VerticalScroll { height: 1fr; }
-    LineDetailScreen .hint { height: 1; color: $text-muted; }
-    """
     BINDINGS = [Binding("escape,q", "close", "Close", id="detail.close")]
 
     def __init__(self, line: dict[str, Any], components: pl.DataFrame, rows: pl.DataFrame) -> None:
@@ -113,11 +105,3 @@ class LineDetailScreen(ModalScreen):
             with VerticalScroll(id="detail-scroll"):
                 yield Static(detail_renderable(self.line, self.components, self.rows), id="detail")
             yield Static("↑↓ PgUp PgDn: scroll    Escape: close", classes="hint")
-
-    def on_mount(self) -> None:
-        """Focus the scroller so the arrow keys scroll."""
-        self.query_one(VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        """Close."""
-        self.dismiss(None)

@@ -7,8 +7,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from itrac_tui.tui.screens.page import PageScreen
 
 GROUPS: dict[str, str] = {
     "app": "Everywhere",
@@ -45,7 +46,7 @@ def help_table(bindings: list[tuple[str, str, str, str]]) -> Table:
     return table
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(PageScreen):
     """Keys of the current screen; Escape or ? closes."""
 
     DEFAULT_CSS = """
@@ -72,11 +73,3 @@ class HelpScreen(ModalScreen):
             with VerticalScroll():
                 yield Static(help_table(self.bindings), id="help-table")
             yield Static("ctrl+p: command palette (every action)    Escape: close", classes="hint")
-
-    def on_mount(self) -> None:
-        """Focus the scroller."""
-        self.query_one(VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        """Close help."""
-        self.dismiss(None)

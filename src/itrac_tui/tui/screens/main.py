@@ -23,6 +23,7 @@ from itrac_tui.core.rules import OTHER_PROGRAM
 from itrac_tui.core.views import (
     ViewSpec,
     context_columns,
+    cycle_sort,
     normalise_ch99_token,
     search_columns,
 )
@@ -33,7 +34,7 @@ from itrac_tui.tui.format import (
     SHORT_LABELS,
     label,
 )
-from itrac_tui.tui.messages import FiltersChanged, ViewApplied
+from itrac_tui.tui.messages import ViewApplied
 from itrac_tui.tui.query import column_values, rows_of, soonest_deadlines, view_frame
 from itrac_tui.tui.screens.dialogs import (
     ConfirmDialog,
@@ -76,16 +77,6 @@ def export_columns(
 ) -> list[str]:
     """Columns written by ctrl+s: the visible ones, then the computed ones not already shown."""
     return views_export_columns(visible_columns(spec, lines, hidden), lines)
-
-
-def next_sort(spec: ViewSpec, column: str) -> tuple[tuple[str, bool], ...]:
-    """Ascending, then descending, then unsorted."""
-    current = spec.sort[0] if spec.sort else None
-    if current == (column, False):
-        return ((column, True),)
-    if current == (column, True):
-        return ()
-    return ((column, False),)
 
 
 def _b(key: str, action: str, desc: str, tip: str, bid: str, show: bool = True) -> Binding:
@@ -335,7 +326,6 @@ class MainScreen(Screen):
     def set_spec(self, spec: ViewSpec) -> None:
         """Change the view and recompute it in a worker."""
         self.spec = spec
-        self.post_message(FiltersChanged(spec))
         self.refresh_view()
 
     def refresh_view(self) -> None:
@@ -423,7 +413,7 @@ class MainScreen(Screen):
     # --- grid events ---------------------------------------------------------------------------
     @on(LineGrid.SortRequested)
     def _sort(self, event: LineGrid.SortRequested) -> None:
-        self.set_spec(replace(self.spec, sort=next_sort(self.spec, event.column)))
+        self.set_spec(replace(self.spec, sort=cycle_sort(self.spec.sort, event.column)))
 
     @on(LineGrid.Selected)
     def _detail(self, event: LineGrid.Selected) -> None:

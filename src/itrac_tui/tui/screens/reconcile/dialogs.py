@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Checkbox, OptionList, Select, Static
 from textual.widgets.option_list import Option
@@ -33,6 +32,7 @@ from itrac_tui.tui.screens.dialogs import (
     Dialog,
     TextDialog,
 )
+from itrac_tui.tui.screens.page import PageScreen
 
 FIELD_LABELS: dict[str, str] = {
     "entry_number": "Entry number (required)",
@@ -229,7 +229,7 @@ def _detail_table(
     return table
 
 
-class EntryDetailScreen(ModalScreen):
+class EntryDetailScreen(PageScreen):
     """One entry: its ITRAC lines and its AP rows side by side (stacked under 120 columns);
     Escape closes."""
 
@@ -329,12 +329,8 @@ class EntryDetailScreen(ModalScreen):
         itrac = self.query_one("#itrac-side")
         (self.query_one("#ap-side") if itrac.has_focus else itrac).focus()
 
-    def action_close(self) -> None:
-        """Back to the reconciliation."""
-        self.dismiss(None)
 
-
-class RejectedAPScreen(ModalScreen):
+class RejectedAPScreen(PageScreen):
     """The AP rows that were not used: file, row, column, value, reason; Escape closes."""
 
     DEFAULT_CSS = """
@@ -374,11 +370,3 @@ class RejectedAPScreen(ModalScreen):
             with VerticalScroll(id="rejected-rows"):
                 yield Static(table)
             yield Static("↑↓: scroll    Escape: back", classes="hint")
-
-    def on_mount(self) -> None:
-        """Focus the scroller."""
-        self.query_one(VerticalScroll).focus()
-
-    def action_close(self) -> None:
-        """Back to the reconciliation."""
-        self.dismiss(None)

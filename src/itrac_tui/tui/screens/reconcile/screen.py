@@ -35,6 +35,7 @@ from itrac_tui.core.reconcile import (
     reconcile,
     write_reconciliation_csv,
 )
+from itrac_tui.core.views import cycle_sort
 from itrac_tui.tui.format import dollars, safe_text
 from itrac_tui.tui.screens.dialogs import (
     TextDialog,
@@ -185,14 +186,12 @@ class ReconcileScreen(Screen):
         lines: pl.DataFrame,
         export: Any,
         as_of: date | None,
-        rules: Any,
         ap_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.lines = lines
         self.export = export
         self.as_of = as_of
-        self.rules = rules
         self._rollup: pl.DataFrame | None = None
         self.ap_path: Path | None = Path(ap_path) if ap_path else None
         self.mapping: dict[str, str] | None = None
@@ -390,14 +389,7 @@ class ReconcileScreen(Screen):
     @on(LineGrid.SortRequested)
     def _sort_column(self, event: LineGrid.SortRequested) -> None:
         event.stop()
-        col = event.column
-        current = self.sort[0] if self.sort else None
-        if current == (col, False):
-            self.sort = ((col, True),)
-        elif current == (col, True):
-            self.sort = ()
-        else:
-            self.sort = ((col, False),)
+        self.sort = cycle_sort(self.sort, event.column)
         self.refresh_view()
 
     # --- actions -------------------------------------------------------------------------------
