@@ -1,4 +1,4 @@
-"""Both Chapter 99 layouts (spec §3) -> lines, components, used, set-aside and rejected rows.
+"""Both Chapter 99 layouts (docs/rules.md §3) -> lines, components, used, set-aside, rejected.
 
 All row work runs on a narrow frame (the decisive fields and integer ids); the file's other
 columns are gathered by row index only at the end, so 45-column exports cost no more to join.
@@ -92,7 +92,7 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
 
 def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
     """Excel text wrappers (`="…"`) removed from every decisive cell before any parser sees
-    them (spec §4). One pass finds the columns that have any; only those are rewritten."""
+    them (docs/rules.md §4). One pass finds the columns that have any; only those are rewritten."""
     mapped = [f for f in FIELDS if df.get_column(canon(f)).null_count() < df.height]
     if not mapped:
         return df
@@ -364,7 +364,7 @@ def _line_numbers(
         return line, reason, found
     ordinal = nz.to_int(_c("tariff_ordinal"))
     if has_ordinal and df.filter(keyed & ordinal.is_null()).height == 0:
-        # no line numbers: each restart of the tariff ordinal starts a new line (spec §3)
+        # no line numbers: each restart of the tariff ordinal starts a new line (docs/rules.md §3)
         restart = first_of_entry | (ordinal <= ordinal.shift(1).over(entry)).fill_null(True)
         return restart.cast(pl.Int64).cum_sum().over(entry), orphan_above, {}
     # no line numbers, no ordinals: the orientation is detected per file

@@ -1,4 +1,4 @@
-"""The refund pathway, reason and deadlines of each line as of a date (spec §7), vectorised."""
+"""Pathway, reason and deadlines of each line as of a date (docs/rules.md §7), vectorised."""
 
 from __future__ import annotations
 

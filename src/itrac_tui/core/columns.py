@@ -1,4 +1,4 @@
-"""Header aliases -> canonical fields (spec §2); user mappings fix what the detector got wrong."""
+"""Header aliases -> canonical fields (docs/rules.md §2); user mappings fix the detector."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Safe CSV files: atomic, injection-safe, never replacing a file unless asked (spec §8).
+"""Safe CSV files: atomic, injection-safe, never replacing a file unless asked (docs/rules.md §8).
 
 Every file: UTF-8, a header row, money as plain decimals with 2 places (exact, from Int64 cents),
 dates ISO. A text cell that Excel would run as a formula (it begins with = + - @ tab or CR and is

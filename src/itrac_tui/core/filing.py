@@ -1,4 +1,4 @@
-"""Filing outputs (spec §8): the filtered-lines CSV, the CAPE declaration, the protest worklist.
+"""Filing outputs (docs/rules.md §8): filtered-lines CSV, CAPE declaration, protest worklist.
 
 Every file goes through `core.csvfile` (atomic, injection-safe, UTF-8, money as exact decimals).
 """

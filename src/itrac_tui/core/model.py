@@ -21,8 +21,8 @@ PATHWAY_LABELS: dict[str, str] = {
     "not_ieepa": "Not IEEPA",
 }
 
-# Why a line is on its pathway (spec §7), in the order the checks run; excluded lines carry their
-# pathway id as the reason. REASON_TEXT explains each in one sentence (line detail, docs).
+# Why a line is on its pathway (docs/rules.md §7), in the order the checks run; excluded lines
+# carry their pathway id as the reason. REASON_TEXT explains each in one sentence.
 REASONS: tuple[str, ...] = (
     "entry_type",
     "tib_status",

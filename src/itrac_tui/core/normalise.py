@@ -1,4 +1,4 @@
-"""Normalising ITRAC values (spec §4-§5): one polars expression per quirk, all vectorised."""
+"""Normalising ITRAC values (docs/rules.md §4-§5): one polars expression per quirk, vectorised."""
 
 from __future__ import annotations
 

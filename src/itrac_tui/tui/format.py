@@ -53,7 +53,7 @@ SHORT_LABELS: dict[str, str] = {**PATHWAY_LABELS, "protest": "Protest"}
 # Columns the grid never cuts (they widen or leave the screen whole): money, counts, dates, ids.
 WHOLE_COLUMNS: frozenset[str] = frozenset({"entry_number", "line_no", "pathway", "days_left"})
 
-# One sentence per reason (spec §7): why the line is on its pathway, for the line detail.
+# One sentence per reason (docs/rules.md §7): why the line is on its pathway, for the line detail.
 REASON_SENTENCES: dict[str, str] = {
     "entry_type": "Entry type CAPE does not take (08, 09, 47, 23): check it by hand.",
     "tib_status": "Temporary-import bond status (TIB): CAPE refuses it; check it by hand.",
