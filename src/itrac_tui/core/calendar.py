@@ -56,20 +56,27 @@ def week_start(day: date) -> date:
 
 
 def weekly_deadlines(
-    lines: pl.DataFrame, as_of: date, weeks: int = 12, entry_key: str = "entry_number"
+    lines: pl.DataFrame | pl.LazyFrame,
+    as_of: date,
+    weeks: int = 12,
+    entry_key: str = "entry_number",
 ) -> pl.DataFrame:
     """One row per week from as_of's week (plus `overdue` before it and `later` after the last):
     bucket, first and last day, then per kind (phase1, protest, cit) entries and IEEPA cents,
     and the week's lines, entries and cents. Lines without an own deadline are left out."""
     first = week_start(as_of)
     last = first + timedelta(weeks=weeks)
-    names = lines.columns
-    frame = lines.select(
-        own_deadline_expr(names).alias("__d"),
-        deadline_kind_expr().alias("kind"),
-        pl.col(entry_key).alias("entry"),
-        pl.col("ieepa_duty_cents"),
-    ).filter(pl.col("__d").is_not_null() & pl.col("kind").is_not_null())
+    names = lines.collect_schema().names()
+    frame = (
+        lines.lazy()
+        .select(
+            own_deadline_expr(names).alias("__d"),
+            deadline_kind_expr().alias("kind"),
+            pl.col(entry_key).alias("entry"),
+            pl.col("ieepa_duty_cents"),
+        )
+        .filter(pl.col("__d").is_not_null() & pl.col("kind").is_not_null())
+    )
     days = (pl.col("__d") - pl.lit(first)).dt.total_days()
     frame = frame.with_columns(
         pl.when(days < 0)
@@ -80,14 +87,18 @@ def weekly_deadlines(
         .cast(pl.Int32)
         .alias("week")
     )
-    by_kind = frame.group_by("week", "kind").agg(
-        pl.col("entry").n_unique().alias("entries"),
-        pl.col("ieepa_duty_cents").sum().alias("cents"),
-    )
-    by_week = frame.group_by("week").agg(
-        pl.len().alias("lines"),
-        pl.col("entry").n_unique().alias("entries"),
-        pl.col("ieepa_duty_cents").sum().alias("cents"),
+    by_kind, by_week = pl.collect_all(
+        [
+            frame.group_by("week", "kind").agg(
+                pl.col("entry").n_unique().alias("entries"),
+                pl.col("ieepa_duty_cents").sum().alias("cents"),
+            ),
+            frame.group_by("week").agg(
+                pl.len().alias("lines"),
+                pl.col("entry").n_unique().alias("entries"),
+                pl.col("ieepa_duty_cents").sum().alias("cents"),
+            ),
+        ]
     )
     kinds = {(w, k): (e, c) for w, k, e, c in by_kind.iter_rows()}
     totals = {w: (n, e, c) for w, n, e, c in by_week.iter_rows()}

@@ -148,6 +148,8 @@ class BreakdownScreen(Screen):
         self.sort_index = 0
         self.descending = True
         self._stale = True
+        if not hasattr(self, "_cache"):
+            self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # same view: no recount
 
     @property
     def itrac(self) -> ItracApp:
@@ -179,7 +181,14 @@ class BreakdownScreen(Screen):
 
     @work(thread=True, exclusive=True, group="breakdown")
     def _count(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> None:
-        table, whole = breakdown_view(lines, spec, dimension)
+        key = (id(lines), replace(spec, sort=(), columns=()), dimension)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not lines:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            cached = (lines, *breakdown_view(lines, spec, dimension))
+            self._cache[key] = cached
+        _lines, table, whole = cached
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_table, dimension, table, whole)
 

@@ -27,19 +27,15 @@ if TYPE_CHECKING:
 
 WEEKS = 26
 CIT_NOTE = "CIT dates are estimates (deposit + 2 years; when the 1581(i) clock starts is disputed)"
-_NEEDED = ("pathway", "ieepa_duty_cents", "phase1_until", "protest_deadline", "cit_deadline")
 
 
 def calendar_view(lines: pl.DataFrame, spec: ViewSpec, as_of: date, weeks: int) -> pl.DataFrame:
     """The weekly roll-up of the lines in the view (core calls only)."""
     key = ENTRY_KEY if ENTRY_KEY in lines.columns else "entry_number"
-    cols = [c for c in lines.columns if c in (*_NEEDED, key, "deadline")]
-    view = (
-        apply_view(lines.lazy(), replace(spec, sort=(), columns=()), search_columns(lines))
-        .select(cols)
-        .collect()
-    )
-    return weekly_deadlines(view, as_of, weeks=weeks, entry_key=key)
+    lazy = lines.lazy()
+    if spec.is_filtered():
+        lazy = apply_view(lazy, replace(spec, sort=(), columns=()), search_columns(lines))
+    return weekly_deadlines(lazy, as_of, weeks=weeks, entry_key=key)
 
 
 def week_label(bucket: str, start: date | None, end: date | None) -> str:
@@ -95,6 +91,8 @@ class CalendarScreen(Screen):
         self.as_of = as_of
         self.table: pl.DataFrame | None = None
         self._stale = True
+        if not hasattr(self, "_cache"):
+            self._cache: dict[tuple[object, ...], tuple[pl.DataFrame, pl.DataFrame]] = {}
 
     @property
     def itrac(self) -> ItracApp:
@@ -119,7 +117,14 @@ class CalendarScreen(Screen):
 
     @work(thread=True, exclusive=True, group="calendar")
     def _count(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
-        table = calendar_view(lines, spec, as_of, WEEKS)
+        key = (id(lines), replace(spec, sort=(), columns=()), as_of)
+        cached = self._cache.get(key)
+        if cached is None or cached[0] is not lines:
+            if len(self._cache) > 16:
+                self._cache.clear()
+            cached = (lines, calendar_view(lines, spec, as_of, WEEKS))
+            self._cache[key] = cached
+        table = cached[1]
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_table, table)
 
