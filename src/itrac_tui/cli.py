@@ -92,6 +92,17 @@ def _common(p: argparse.ArgumentParser, files_required: bool = False) -> None:
     )
 
 
+def _claims(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--claims",
+        nargs="+",
+        metavar="FILE",
+        default=None,
+        help="CAPE claim results (ACE Portal Claim Details CSV): status per entry; claimed "
+        "entries are never declared again",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for all commands."""
     parser = Parser(
@@ -105,6 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     scan = sub.add_parser("scan", help=COMMAND_HELP["scan"])
     _common(scan)
+    _claims(scan)
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     from itrac_tui.commands import export as export_cmd
@@ -112,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     export = sub.add_parser("export", help=COMMAND_HELP["export"])
     _common(export)
+    _claims(export)
     export_cmd.add_arguments(export)
 
     reconcile = sub.add_parser("reconcile", help=COMMAND_HELP["reconcile"])

@@ -43,10 +43,12 @@ def test_json_shape(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     assert list(doc["pathways"]) == ["cape_phase1", "protest", "cit", "hold", "review"]
     assert list(doc["excluded"]) == ["stacked_zero", "zero_duty", "not_ieepa"]
     for p in doc["pathways"].values():
-        assert set(p) == {"lines", "entries", "ieepa_duty", "reasons"}
+        assert set(p) == {"lines", "entries", "ieepa_duty", "reasons", "interest_estimate"}
         assert sum(p["reasons"].values()) == p["lines"]
         assert all(n > 0 for n in p["reasons"].values())
         assert isinstance(p["ieepa_duty"], str) and p["ieepa_duty"].count(".") == 1
+        assert isinstance(p["interest_estimate"], str)
+    assert "claims" not in doc  # only with --claims
     assert doc["refundable_pool"] == "33570.00"
     assert doc["warnings"][0] == {
         "code": "check_digit",

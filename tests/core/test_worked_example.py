@@ -15,17 +15,20 @@ def test_worked_example_totals(data_dir: Path) -> None:
     doc = summary.to_json()
     assert doc["lines"] == 3
     assert doc["entries"] == 3
+    # no entry dates in the example: the interest estimate (§10) is nil
     assert doc["pathways"]["cape_phase1"] == {
         "lines": 1,
         "entries": 1,
         "ieepa_duty": "24850.00",
         "reasons": {"liquidated_recently": 1},
+        "interest_estimate": "0.00",
     }
     assert doc["pathways"]["cit"] == {
         "lines": 1,
         "entries": 1,
         "ieepa_duty": "8720.00",
         "reasons": {"protest_window_closed": 1},
+        "interest_estimate": "0.00",
     }
     assert doc["pathways"]["protest"]["reasons"] == {}
     assert doc["refundable_pool"] == "33570.00"

@@ -11,12 +11,15 @@ from pathlib import Path
 import polars as pl
 
 from itrac_tui import store
+from itrac_tui.core.claims import Claims, attach_claims, read_claims, summarise_claims
 from itrac_tui.core.classify import classify
 from itrac_tui.core.errors import printable
+from itrac_tui.core.interest import interest_notice
 from itrac_tui.core.load import load_export
 from itrac_tui.core.model import Export
 from itrac_tui.core.read import resolve_paths
 from itrac_tui.core.rules import Rules
+from itrac_tui.core.summary import Summary, summarise
 from itrac_tui.resources import sample_export_paths
 
 
@@ -27,7 +30,21 @@ class Loaded:
     export: Export
     rules: Rules
     as_of: date
-    lines: pl.DataFrame  # classified
+    lines: pl.DataFrame  # classified (+ claim_status / claim_number / claim_error with claims)
+    claims: Claims | None = None  # --claims and --exclude-submitted, when given
+
+    def summary(self) -> Summary:
+        """The scan summary of every line (with claims and the interest-rate notice)."""
+        notice = interest_notice(self.lines, self.rules.cape, self.as_of)
+        counted = summarise_claims(self.claims, self.lines) if self.claims_given else None
+        return summarise(
+            self.lines, self.as_of, self.export, claims=counted, notices=(notice,) if notice else ()
+        )
+
+    @property
+    def claims_given(self) -> bool:
+        """True when claim results (--claims) were read."""
+        return self.claims is not None and bool(self.claims.claim_files)
 
 
 def fail(message: str) -> int:
@@ -55,6 +72,7 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
     """
     rules = store.load_rules(getattr(args, "rules", None))
     mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
+    claims = claims_from_args(args)  # before the export: a wrong file fails fast
     export = load_export(
         input_paths(args),
         rules,
@@ -66,4 +84,15 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
     warn_notices()
     as_of = args.as_of or date.today()
     lines = classify(export.lines, rules, as_of, has_liquidation=export.has_liquidation)
-    return Loaded(export, rules, as_of, lines)
+    if claims is not None:  # without claims the lines (and their CSV) stay as they were
+        lines = attach_claims(lines, claims)
+    return Loaded(export, rules, as_of, lines, claims)
+
+
+def claims_from_args(args: argparse.Namespace) -> Claims | None:
+    """Claim results (--claims) and earlier declarations (--exclude-submitted), if any."""
+    claim_files = list(getattr(args, "claims", None) or [])
+    submitted = list(getattr(args, "exclude_submitted", None) or [])
+    if not claim_files and not submitted:
+        return None
+    return read_claims(claim_files, submitted=submitted)

@@ -10,7 +10,7 @@ from itrac_tui.commands.common import fail, load_from_args
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import EXCLUDED_PATHWAYS, POOL_PATHWAYS
 from itrac_tui.core.money import format_dollars
-from itrac_tui.core.summary import Summary, pathway_label, summarise
+from itrac_tui.core.summary import Summary, pathway_label
 
 
 def render_table(summary: Summary) -> str:
@@ -21,20 +21,30 @@ def render_table(summary: Summary) -> str:
         f"{summary.rows_rejected:,} rejected",
         f"{summary.lines:,} lines in {summary.entries:,} entries",
         "",
-        f"{'pathway':<18}{'lines':>10}{'entries':>10}{'IEEPA duty':>20}",
-        "-" * 58,
+        f"{'pathway':<18}{'lines':>10}{'entries':>10}{'IEEPA duty':>20}{'interest (est.)':>18}",
+        "-" * 76,
     ]
     for p in POOL_PATHWAYS:
         t = summary.pathways[p]
+        interest = t.interest_estimate_cents
         out.append(
             f"{pathway_label(p):<18}{t.lines:>10,}{t.entries:>10,}"
             f"{format_dollars(t.ieepa_duty_cents):>20}"
+            f"{format_dollars(interest) if interest is not None else '':>18}"
         )
-    out.append("-" * 58)
+    out.append("-" * 76)
     out.append(f"{'refundable pool':<38}{format_dollars(summary.refundable_pool_cents):>20}")
     out.append("")
     for p in EXCLUDED_PATHWAYS:
         out.append(f"{pathway_label(p):<18}{summary.pathways[p].lines:>10,} lines (not refundable)")
+    if summary.claims is not None:
+        c = summary.claims
+        statuses = ", ".join(f"{s or '(blank)'} {n:,}" for s, n in c.by_status.items())
+        out.append("")
+        out.append(
+            f"claims: {c.entries:,} entries ({statuses or 'none'}); "
+            f"{c.not_in_export:,} not in this export"
+        )
     if summary.warnings:
         out.append("")
         out.append("warnings:")
@@ -48,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         loaded = load_from_args(args, context=False)
     except InputError as exc:
         return fail(str(exc))
-    summary = summarise(loaded.lines, loaded.as_of, loaded.export)
+    summary = loaded.summary()
     if args.json:
         json.dump(summary.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")

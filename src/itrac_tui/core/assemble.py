@@ -568,11 +568,13 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         *base,
         pl.col("_hts_d").str.slice(0, 8).alias("_code"),
         pl.coalesce("_duty", "_ieepa").alias("duty_cents"),
+        pl.col("_value").alias("entered_value_cents"),  # should be $0/blank (§10)
     )
     same_row = used.filter(pl.col("_ch99_d").is_not_null()).select(
         *base,
         pl.col("_ch99_d").str.slice(0, 8).alias("_code"),
         pl.col("_ieepa").alias("duty_cents"),
+        pl.lit(None, dtype=pl.Int64).alias("entered_value_cents"),  # the line's own value
     )
     comps = pl.concat([own_rows, same_row]).sort(IDX)
     ieepa_ids = rules.ieepa_programs()
@@ -591,6 +593,7 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         pl.col("program").is_in(ieepa_ids).alias("ieepa"),
         pl.col("program").is_in(refundable_ids).alias("refundable"),
         pl.col("duty_cents").cast(pl.Int64),
+        pl.col("entered_value_cents").cast(pl.Int64),
         "source_file",
         "source_row",
     )

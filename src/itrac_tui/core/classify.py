@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui.core.interest import with_interest
 from itrac_tui.core.rules import Rules
 
 _LIQUIDATED = ["LIQ", "RLQ", "FIN"]
@@ -148,11 +149,12 @@ def classify(
         .then(pl.col("cit_deadline"))
     )
     out = out.with_columns((own - pl.lit(as_of)).dt.total_days().cast(pl.Int64).alias("days_left"))
-    out = _as_of_warnings(out, rules)
+    out = with_interest(_as_of_warnings(out, rules), rules.cape, as_of)
     from itrac_tui.core.model import CLASSIFIED_COLUMNS
 
     first = [c for c in out.columns if c not in CLASSIFIED_COLUMNS]
-    return out.select(*first, *CLASSIFIED_COLUMNS)
+    # claim_* columns are added later by claims.attach_claims (when claims are given)
+    return out.select(*first, *[c for c in CLASSIFIED_COLUMNS if c in out.columns])
 
 
 def _as_of_warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from itrac_tui.core.assemble import CH99_FIRST, COMMODITY_FIRST, Assembled, assemble, canon
+from itrac_tui.core.claims import claims_file_as_export_message, is_claims_headers
 from itrac_tui.core.columns import (
     FIELD_LABELS,
     ColumnMatch,
@@ -16,6 +17,7 @@ from itrac_tui.core.columns import (
 )
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export, Warning_
+from itrac_tui.core.preflight import with_preflight
 from itrac_tui.core.read import (
     FILE_COL,
     RAGGED_COL,
@@ -120,6 +122,8 @@ def load_export(
         if progress:
             progress(f"Reading {path.name} (file {k} of {len(files)})", rows_so_far, 0)
         match = inspect_file(path, rules, mapping, saved)
+        if is_claims_headers(match.headers):
+            raise InputError(claims_file_as_export_message(path))
         require_columns(match, str(path))
         if matches and match.layout != matches[0].layout:
             raise InputError(
@@ -152,6 +156,7 @@ def load_export(
         has_ordinal=has_ordinal,
         distinct_parts=distinct_parts,
     )
+    lines = with_preflight(built.lines, built.components, rules.cape)  # §10 warnings
     has_liq = all(m.has_liquidation for m in matches)
     notices = _layout_notices(built) + _notices(
         built.set_aside, built.rejected, built.rows.height, has_liq
@@ -187,7 +192,7 @@ def load_export(
         files=tuple(str(f) for f in files),
         layout=first.layout,
         mapping=dict(first.mapping),
-        lines=built.lines,
+        lines=lines,
         components=built.components,
         rows=built.rows,
         set_aside=built.set_aside,

@@ -116,6 +116,11 @@ CLASSIFIED_COLUMNS: tuple[str, ...] = (
     "protest_deadline",  # Date, liquidation_date + protest_days (LIQ/RLQ/FIN lines with a date)
     "cit_deadline",  # Date, deposit date + cit_years (an ESTIMATE: the 1581(i) clock is disputed)
     "days_left",  # Int64, the line's own deadline - as_of (phase1_until / protest / CIT)
+    "interest_estimate_cents",  # Int64, IEEPA duty's interest deposit -> as_of (§10; estimate)
+    # added by claims.attach_claims (null without a claim result):
+    "claim_status",  # as ACE wrote it
+    "claim_number",
+    "claim_error",
 )
 
 
@@ -137,7 +142,7 @@ class Export:
     mapping: dict[str, str]  # field -> header as found (first file)
     lines: pl.DataFrame  # LINE_COLUMNS + context columns
     components: pl.DataFrame  # line_id, entry_number, line_no, ch99_code, program, ieepa,
-    # refundable, duty_cents, source_file, source_row
+    # refundable, duty_cents, entered_value_cents (own Chapter 99 row's), source_file, source_row
     rows: pl.DataFrame  # every used source row: line_id, source_file, source_row, + raw columns
     set_aside: pl.DataFrame  # source_file, source_row, reason, raw
     rejected: pl.DataFrame  # source_file, source_row, column, value, reason, raw
@@ -158,3 +163,4 @@ class PathwayTotal:
     lines: int
     entries: int
     ieepa_duty_cents: int
+    interest_estimate_cents: int | None = None  # §10 estimate; None when not computed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +13,7 @@ import polars as pl
 
 from itrac_tui.core.errors import RulesError
 from itrac_tui.core.normalise import status_key
+from itrac_tui.core.rates import CapeRules, parse_cape
 
 KNOWN_STATUSES = ("UNL", "LIQ", "RLQ", "SUS", "EXT", "REV", "PND", "TIB", "FIN")
 SUSPENDED_PATHWAYS = ("cape_phase1", "hold")
@@ -55,6 +56,7 @@ class Rules:
     zero_words: tuple[str, ...] = ("FREE",)
     flag_true_words: tuple[str, ...] = ("Y", "YES", "TRUE", "1", "X", "T")
     flag_false_words: tuple[str, ...] = ("N", "NO", "FALSE", "0", "F")
+    cape: CapeRules = field(default_factory=CapeRules)  # [cape]: declarations, rates, interest
 
     def program_name(self, program_id: str) -> str:
         """Display name of a program id."""
@@ -189,7 +191,16 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
     if phase1 < 0 or protest < phase1:
         raise RulesError(f"rules file {where}: need 0 <= phase1_days <= protest_days")
     return Rules(
-        phase1, protest, excluded, stacking, words, tuple(programs), aliases, source, **extra
+        phase1,
+        protest,
+        excluded,
+        stacking,
+        words,
+        tuple(programs),
+        aliases,
+        source,
+        **extra,
+        cape=parse_cape(data, where),
     )
 
 

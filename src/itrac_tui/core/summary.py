@@ -8,6 +8,8 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui.core.claims import ClaimsSummary
+from itrac_tui.core.interest import INTEREST_COLUMN
 from itrac_tui.core.model import (
     EXCLUDED_PATHWAYS,
     PATHWAY_LABELS,
@@ -19,6 +21,7 @@ from itrac_tui.core.model import (
     Warning_,
 )
 from itrac_tui.core.money import format_cents
+from itrac_tui.core.preflight import PREFLIGHT_MESSAGES
 
 WARNING_MESSAGES: dict[str, str] = {
     "check_digit": "entry number check digit does not verify (line kept)",
@@ -36,6 +39,7 @@ WARNING_MESSAGES: dict[str, str] = {
     " protest",
     "rlq_phase1": "reliquidated line in CAPE Phase 1: the 90 days of 19 USC 1501 run from the"
     " original liquidation; check it",
+    **PREFLIGHT_MESSAGES,
 }
 
 
@@ -58,6 +62,7 @@ class Summary:
     refundable_pool_cents: int
     warnings: tuple[Warning_, ...] = field(default_factory=tuple)
     reasons: dict[str, dict[str, int]] = field(default_factory=dict)  # pathway -> reason -> lines
+    claims: ClaimsSummary | None = None  # only when claim results were given
 
     def to_json(self) -> dict[str, Any]:
         """The `scan --json` document (money as strings with two decimals; every key present)."""
@@ -75,6 +80,7 @@ class Summary:
                     "entries": self.pathways[p].entries,
                     "ieepa_duty": format_cents(self.pathways[p].ieepa_duty_cents),
                     "reasons": dict(self.reasons.get(p, {})),
+                    **_interest_json(self.pathways[p]),
                 }
                 for p in POOL_PATHWAYS
             },
@@ -83,18 +89,32 @@ class Summary:
             "warnings": [
                 {"code": w.code, "count": w.count, "message": w.message} for w in self.warnings
             ],
+            **({"claims": self.claims.to_json()} if self.claims is not None else {}),
         }
+
+
+def _interest_json(total: PathwayTotal) -> dict[str, str]:
+    """The pathway's "interest_estimate" key (absent when the lines carry no estimate)."""
+    cents = total.interest_estimate_cents
+    return {} if cents is None else {"interest_estimate": format_cents(cents)}
 
 
 def pathway_totals(lines: pl.DataFrame) -> dict[str, PathwayTotal]:
     """Lines, distinct entries and IEEPA duty (cents) per pathway; every pathway present."""
+    has_interest = INTEREST_COLUMN in lines.columns
+    interest = pl.col(INTEREST_COLUMN).sum() if has_interest else pl.lit(None, dtype=pl.Int64)
     grouped = lines.group_by("pathway").agg(
         pl.len().alias("lines"),
         pl.col("entry_number").n_unique().alias("entries"),
         pl.col("ieepa_duty_cents").sum().alias("cents"),
+        interest.alias("interest"),
     )
-    found = {p: PathwayTotal(n, e, int(c or 0)) for p, n, e, c in grouped.iter_rows()}
-    return {p: found.get(p, PathwayTotal(0, 0, 0)) for p in PATHWAYS}
+    found = {
+        p: PathwayTotal(n, e, int(c or 0), int(i or 0) if has_interest else None)
+        for p, n, e, c, i in grouped.iter_rows()
+    }
+    empty = PathwayTotal(0, 0, 0, 0 if has_interest else None)
+    return {p: found.get(p, empty) for p in PATHWAYS}
 
 
 def reason_counts(lines: pl.DataFrame) -> dict[str, dict[str, int]]:
@@ -124,11 +144,19 @@ def line_warnings(lines: pl.DataFrame) -> list[Warning_]:
     return sorted(out, key=lambda w: w.code)
 
 
-def summarise(lines: pl.DataFrame, as_of: date, export: Export | None = None) -> Summary:
-    """Summarise classified lines (all of an export, or a filtered view of it)."""
+def summarise(
+    lines: pl.DataFrame,
+    as_of: date,
+    export: Export | None = None,
+    *,
+    claims: ClaimsSummary | None = None,
+    notices: tuple[Warning_, ...] = (),
+) -> Summary:
+    """Summarise classified lines (all of an export, or a filtered view of it); `claims` and
+    extra `notices` (e.g. the interest-rate notice) are passed through."""
     totals = pathway_totals(lines)
     pool = sum(totals[p].ieepa_duty_cents for p in POOL_PATHWAYS)
-    notices = list(export.notices) if export else []
+    notices = [*(export.notices if export else ()), *notices]
     return Summary(
         as_of=as_of,
         files=export.files if export else (),
@@ -145,6 +173,7 @@ def summarise(lines: pl.DataFrame, as_of: date, export: Export | None = None) ->
             + [w for w in notices if w.code not in PROMINENT]
         ),
         reasons=reason_counts(lines),
+        claims=claims,
     )
 
 
