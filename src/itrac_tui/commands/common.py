@@ -36,7 +36,8 @@ class Loaded:
     def summary(self) -> Summary:
         """The scan summary of every line (with claims and the interest-rate notice)."""
         notice = interest_notice(self.lines, self.rules.cape, self.as_of)
-        counted = summarise_claims(self.claims, self.lines) if self.claims_given else None
+        given = self.claims if self.claims is not None and self.claims.claim_files else None
+        counted = summarise_claims(given, self.lines) if given is not None else None
         return summarise(
             self.lines, self.as_of, self.export, claims=counted, notices=(notice,) if notice else ()
         )

@@ -11,6 +11,7 @@ The table is checked once per distinct (code, date) pair, then joined back to th
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 
@@ -35,8 +36,7 @@ def _table_columns(cape: CapeRules, code: pl.Expr, day: pl.Expr) -> list[pl.Expr
     listed: list[pl.Expr] = []
     in_force: list[pl.Expr] = []
     partial: list[pl.Expr] = []
-    rate: pl.Expr | None = None
-    chain = None
+    chain: Any = None
     for h in cape.headings:
         match = code.is_between(pl.lit(h.low), pl.lit(h.high))
         listed.append(match)

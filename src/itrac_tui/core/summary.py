@@ -156,7 +156,7 @@ def summarise(
     extra `notices` (e.g. the interest-rate notice) are passed through."""
     totals = pathway_totals(lines)
     pool = sum(totals[p].ieepa_duty_cents for p in POOL_PATHWAYS)
-    notices = [*(export.notices if export else ()), *notices]
+    extra = [*(export.notices if export else ()), *notices]
     return Summary(
         as_of=as_of,
         files=export.files if export else (),
@@ -168,9 +168,9 @@ def summarise(
         pathways=totals,
         refundable_pool_cents=pool,
         warnings=tuple(
-            [w for w in notices if w.code in PROMINENT]
+            [w for w in extra if w.code in PROMINENT]
             + line_warnings(lines)
-            + [w for w in notices if w.code not in PROMINENT]
+            + [w for w in extra if w.code not in PROMINENT]
         ),
         reasons=reason_counts(lines),
         claims=claims,
