@@ -24,6 +24,8 @@ SUMMARY_COLUMNS: tuple[str, ...] = (
     "cit_deadline",
     "deadline",
     "liquidation_status",
+    "interest_estimate_cents",  # §10 estimate (pane)
+    "claim_status",  # only with claim results (pane: claimed vs not yet claimed)
 )
 
 
