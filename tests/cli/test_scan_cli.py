@@ -84,6 +84,9 @@ def test_sample_layouts_agree(capsys: pytest.CaptureFixture[str]) -> None:
         assert code == 0
         doc = json.loads(out)
         doc["warnings"] = [w for w in doc["warnings"] if w["code"] != "ch99_order"]
+        # only es003 carries Entry Summary Date (the deposit date): interest estimates differ
+        for body in doc["pathways"].values():
+            body.pop("interest_estimate")
         docs.append({k: v for k, v in doc.items() if k not in ("files", "rows_read")})
     assert docs[0] == docs[1] == docs[2]
 

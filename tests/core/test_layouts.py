@@ -68,7 +68,7 @@ def test_expected_figures(data_dir: Path) -> None:
         "entries": 1,
         "ieepa_duty": "8220.00",
         "reasons": {"protest_window_closed": 2},
-        "interest_estimate": "0.00",
+        "interest_estimate": "491.05",  # §10 estimate from the entry dates
     }
     assert doc["refundable_pool"] == "58020.00"
     assert doc["excluded"] == {
