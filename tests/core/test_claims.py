@@ -45,7 +45,7 @@ def test_ace_portal_claim_details_refused_as_an_export() -> None:
     if not ACE_CLAIMS.is_file():
         pytest.skip("shared fixtures absent")
     with pytest.raises(InputError, match=r"Claim Details file.*not an ITRAC export.*--claims"):
-        load_export([ACE_CLAIMS], load_rules(user=False))
+        load_export([ACE_CLAIMS], load_rules())
 
 
 def test_an_export_refused_as_claims() -> None:

@@ -108,13 +108,13 @@ def test_growth_factor_is_exact_decimal() -> None:
 
 
 def test_rules_rates_basis_and_notice(tmp_path: Path) -> None:
-    rules = load_rules(user=False)
+    rules = load_rules()
     assert rules.cape.interest_basis == "corporate"
     assert rules.cape.quarter_rates()[(2025, 1)] == Decimal(6)
     assert rules.cape.quarter_rates("other")[(2026, 1)] == Decimal(7)
     override = tmp_path / "r.toml"
     override.write_text('[cape.interest]\nbasis = "other"\n', encoding="utf-8")
-    other = load_rules(override, user=False)
+    other = load_rules(override)
     lines = pl.DataFrame({"ieepa_duty_cents": [1_000_000], "entry_date": [date(2025, 10, 1)]})
     notice = interest_notice(lines, other.cape, date(2026, 4, 20))
     assert notice is not None and "2026Q2" in notice.message and "7%" in notice.message
@@ -122,7 +122,7 @@ def test_rules_rates_basis_and_notice(tmp_path: Path) -> None:
     bad = tmp_path / "bad.toml"
     bad.write_text('[cape.interest.corporate]\n"2025Q5" = "6"\n', encoding="utf-8")
     with pytest.raises(RulesError, match="2025Q5"):
-        load_rules(bad, user=False)
+        load_rules(bad)
 
 
 def test_scan_json_interest_per_pathway(tmp_path: Path) -> None:
@@ -133,7 +133,7 @@ def test_scan_json_interest_per_pathway(tmp_path: Path) -> None:
                     "Est. Duty", "Chapter 99 HTS", "IEEPA Duty Paid", "Liq Status"])  # fmt: skip
         w.writerow(["SP7-0000001-4", "1", "2025-06-15", "8479.89.9499", "50000.00", "0.00",
                     "9903.01.25", "10000.00", "UNL"])  # fmt: skip
-    rules = load_rules(user=False)
+    rules = load_rules()
     export = load_export([path], rules)
     lines = classify(export.lines, rules, date(2026, 3, 31))
     doc = summarise(lines, date(2026, 3, 31), export).to_json()

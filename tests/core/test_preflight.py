@@ -49,7 +49,7 @@ def line(
 
 
 def warnings_of(tmp_path: Path, rows: list[list[str]], header: list[str] = SAME_ROW) -> list:
-    rules = load_rules(user=False)
+    rules = load_rules()
     export = load_export([_write(tmp_path / "x.csv", header, rows)], rules)
     lines = classify(export.lines, rules, AS_OF)
     return lines.select("warnings", "pathway").rows()
@@ -126,7 +126,7 @@ def test_goods_value_on_a_separate_ieepa_row(tmp_path: Path) -> None:
 
 
 def test_warnings_never_change_the_pathway(tmp_path: Path) -> None:
-    rules = load_rules(user=False)
+    rules = load_rules()
     rows = [
         line("2025-02-10", "9903.01.24", "1000.00", "200.00", n=1),
         line("2025-06-15", "9903.01.24", "1000.00", "100.00", n=2),
@@ -143,7 +143,7 @@ def test_warnings_never_change_the_pathway(tmp_path: Path) -> None:
 
 
 def test_counted_in_scan_json(tmp_path: Path) -> None:
-    rules = load_rules(user=False)
+    rules = load_rules()
     rows = [
         line("2025-02-10", "9903.01.24", "1000.00", "200.00", n=1),
         line("2025-06-15", "9903.01.24", "1000.00", "100.00", n=2),
@@ -164,7 +164,7 @@ def test_the_rate_table_comes_from_the_rules(tmp_path: Path) -> None:
         'rate = "20" }]\n',
         encoding="utf-8",
     )
-    rules = load_rules(override, user=False)
+    rules = load_rules(override)
     rows = [line("2025-02-10", "9903.01.24", "1000.00", "100.00")]
     export = load_export([_write(tmp_path / "x.csv", SAME_ROW, rows)], rules)
     assert export.lines["warnings"].to_list() == [[]]  # in force from January, 10 pp tolerated
