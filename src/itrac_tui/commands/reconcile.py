@@ -79,7 +79,9 @@ def run(args: argparse.Namespace) -> int:
         return fail(f"--tolerance: {exc}")
     try:
         mapping = _mapping_from_args(args) or None
-        ap = read_ap(Path(args.ap), mapping=mapping, saved=store.load_ap_mapping())
+        aliases = store.load_rules(getattr(args, "rules", None)).ap_column_aliases
+        saved = store.load_ap_mapping()
+        ap = read_ap(Path(args.ap), mapping=mapping, saved=saved, aliases=aliases)
         warn_notices()
         if getattr(args, "save_ap_mapping", False):
             store.save_ap_mapping(ap.mapping)

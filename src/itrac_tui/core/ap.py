@@ -3,76 +3,34 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from itrac_tui.core.columns import norm_header
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.money import ensure_sums_fit, parse_money
 from itrac_tui.core.normalise import clean, entry_number, entry_scientific
 from itrac_tui.core.read import XlsxError, first_line, is_xlsx, read_xlsx_sheet
 
-# AP fields -> header aliases, most specific first; matched case- and punctuation-insensitively.
+# AP fields; their header aliases are the rules' [ap_columns] table (Rules.ap_column_aliases).
 AP_FIELDS: tuple[str, ...] = ("entry_number", "amount", "ieepa_amount", "document")
 AP_REQUIRED: tuple[str, ...] = ("entry_number", "amount")
-AP_HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "entry_number": (
-        "Entry Number",
-        "Entry No",
-        "Entry #",
-        "Entry Num",
-        "Entry Summary Number",
-        "Entry Summary #",
-        "Customs Entry",
-        "Customs Entry Number",
-        "Customs Entry No",
-        "CBP Entry Number",
-        "CBP Entry",
-        "Entry",
-    ),
-    "amount": (
-        "Duty Paid",
-        "Duty Amount",
-        "Total Duty",
-        "Total Duty Paid",
-        "Customs Duty",
-        "Duty",
-        "Amount Paid",
-        "Invoice Amount",
-        "Net Amount",
-        "Amount",
-        "Amount USD",
-    ),
-    "ieepa_amount": (
-        "IEEPA Duty",
-        "IEEPA Duty Paid",
-        "IEEPA Amount",
-        "IEEPA",
-        "Duty Component IEEPA",
-    ),
-    "document": (
-        "Document Number",
-        "Document No",
-        "Document #",
-        "Document",
-        "Invoice Number",
-        "Invoice No",
-        "Invoice #",
-        "Invoice",
-        "Voucher Number",
-        "Voucher No",
-        "Voucher",
-        "Bill Number",
-        "Bill No",
-        "Reference",
-        "Doc No",
-        "Doc Number",
-    ),
-}
+
+Aliases = Mapping[str, tuple[str, ...]] | None
+
+
+@functools.cache
+def shipped_ap_aliases() -> dict[str, tuple[str, ...]]:
+    """The AP header aliases of the shipped rules file ([ap_columns])."""
+    from itrac_tui.core.rules import load_rules
+
+    return dict(load_rules().ap_column_aliases)
+
 
 ENCODINGS: tuple[str, ...] = ("utf-8-sig", "cp1252")
 DELIMITERS: tuple[str, ...] = (",", "\t", "|", ";")  # as core.read.sniff
@@ -85,12 +43,6 @@ COMPUTED_AP_COLUMNS: tuple[str, ...] = (
     "document",
     "duplicate_document",
 )
-
-
-def _header_key(text: str) -> str:
-    """Case- and punctuation-insensitive key of a header ('Entry #' == 'entry no.' -> no)."""
-    t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
-    return re.sub(r"[^a-z0-9]", "", t)
 
 
 # --- money ----------------------------------------------------------------------------------------
@@ -111,18 +63,18 @@ def parse_money_column(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 
 def detect_ap_columns(
-    headers: Iterable[str], aliases: dict[str, tuple[str, ...]] | None = None
+    headers: Iterable[str], aliases: Mapping[str, tuple[str, ...]] | None = None
 ) -> dict[str, str]:
     """Map AP fields to headers by alias (first alias found wins); unmatched fields are absent."""
     headers = [h for h in headers if h is not None]
     by_key: dict[str, str] = {}
     for h in headers:
-        by_key.setdefault(_header_key(h), h)
+        by_key.setdefault(norm_header(h), h)
     found: dict[str, str] = {}
     used: set[str] = set()
-    for fld, names in (aliases or AP_HEADER_ALIASES).items():
+    for fld, names in (shipped_ap_aliases() if aliases is None else aliases).items():
         for name in names:
-            hit = by_key.get(_header_key(name))
+            hit = by_key.get(norm_header(name))
             if hit is not None and hit not in used:
                 found[fld] = hit
                 used.add(hit)
@@ -174,7 +126,7 @@ def _sniff_delimiter(lines: list[str]) -> str:
 
 
 def _find_header(
-    candidates: list[list[str]], mapping: dict[str, str]
+    candidates: list[list[str]], mapping: dict[str, str], aliases: Aliases = None
 ) -> tuple[int, dict[str, str]]:
     """Index of the header row among the first rows, and the detected field mapping."""
     first_detected: tuple[int, dict[str, str]] | None = None
@@ -182,10 +134,10 @@ def _find_header(
         cells = [str(c).strip() for c in row if c is not None and str(c).strip()]
         if not cells:
             continue
-        detected = detect_ap_columns(cells)
-        keys = {_header_key(c): c for c in cells}
+        detected = detect_ap_columns(cells, aliases)
+        keys = {norm_header(c): c for c in cells}
         for fld, header in mapping.items():
-            h = keys.get(_header_key(header))
+            h = keys.get(norm_header(header))
             if h is not None:
                 detected[fld] = h
         if all(f in detected for f in AP_REQUIRED):
@@ -195,14 +147,16 @@ def _find_header(
     return first_detected or (0, {})
 
 
-def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
+def _read_csv_raw(
+    path: Path, mapping: dict[str, str], aliases: Aliases = None
+) -> tuple[pl.DataFrame, int, dict[str, str]]:
     text = _decode(path, path.read_bytes())
     head_lines = text.splitlines()[:HEADER_SEARCH_ROWS]
     if not any(ln.strip() for ln in head_lines):
         raise InputError(f"{path.name}: the AP file is empty")
     delim = _sniff_delimiter(head_lines)
     candidates = list(csv.reader(head_lines, delimiter=delim))
-    header_idx, detected = _find_header(candidates, mapping)
+    header_idx, detected = _find_header(candidates, mapping, aliases)
     try:
         df = pl.read_csv(
             io.StringIO(text),
@@ -216,7 +170,9 @@ def _read_csv_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, in
     return df, header_idx + 2, detected
 
 
-def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, int, dict[str, str]]:
+def _read_xlsx_raw(
+    path: Path, mapping: dict[str, str], aliases: Aliases = None
+) -> tuple[pl.DataFrame, int, dict[str, str]]:
     try:
         grid = read_xlsx_sheet(path, header=False, preferred=None)  # the first sheet
     except XlsxError as exc:
@@ -224,7 +180,7 @@ def _read_xlsx_raw(path: Path, mapping: dict[str, str]) -> tuple[pl.DataFrame, i
     if grid.height == 0:
         raise InputError(f"{path.name}: the AP file is empty")
     candidates = [list(r) for r in grid.head(HEADER_SEARCH_ROWS).iter_rows()]
-    header_idx, detected = _find_header(candidates, mapping)
+    header_idx, detected = _find_header(candidates, mapping, aliases)
     names: list[str] = []
     seen: set[str] = set()
     for i, cell in enumerate(candidates[header_idx]):
@@ -248,12 +204,17 @@ def _missing_columns_error(path: Path, headers: list[str], missing: list[str]) -
 
 
 def read_ap(
-    path: Path, *, mapping: dict[str, str] | None = None, saved: dict[str, str] | None = None
+    path: Path,
+    *,
+    mapping: dict[str, str] | None = None,
+    saved: dict[str, str] | None = None,
+    aliases: Aliases = None,
 ) -> APData:
     """Read an AP file (CSV or XLSX): normalise entry numbers and amounts, reject unusable rows.
 
     The mapping (field -> header; "" = do not use an optional field) wins over the saved AP
-    mapping, which wins over detection; a saved header that is not in this file is ignored."""
+    mapping, which wins over detection by `aliases` (the rules' ap_column_aliases; None: the
+    shipped ones); a saved header that is not in this file is ignored."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{path}: AP file not found")
@@ -264,12 +225,12 @@ def read_ap(
         raise InputError(f"AP mapping: unknown field(s) {', '.join(unknown)}")
     combined = {**(saved or {}), **explicit}
     if is_xlsx(path):
-        raw, first_row, detected = _read_xlsx_raw(path, combined)
+        raw, first_row, detected = _read_xlsx_raw(path, combined, aliases)
     else:
-        raw, first_row, detected = _read_csv_raw(path, combined)
+        raw, first_row, detected = _read_csv_raw(path, combined, aliases)
     headers = list(raw.columns)
     for fld, header in explicit.items():
-        if detected.get(fld) != header and _header_key(detected.get(fld, "")) != _header_key(
+        if detected.get(fld) != header and norm_header(detected.get(fld, "")) != norm_header(
             header
         ):
             shown = ", ".join(repr(h) for h in headers[:12])
@@ -409,12 +370,13 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
 
 __all__ = [
     "AP_FIELDS",
-    "AP_HEADER_ALIASES",
     "AP_REQUIRED",
     "COMPUTED_AP_COLUMNS",
     "APData",
+    "Aliases",
     "ap_headers",
     "detect_ap_columns",
     "parse_money_column",
     "read_ap",
+    "shipped_ap_aliases",
 ]

@@ -61,8 +61,10 @@ FIELD_LABELS: dict[str, str] = {
 
 
 def norm_header(text: str) -> str:
-    """Header as compared: lower case, letters and digits only."""
-    return re.sub(r"[^0-9a-z]", "", text.lower())
+    """Header as compared, for ITRAC and AP files alike: lower case, letters and digits only,
+    with "#", "number" and "num" all read as "no" ('Entry #' == 'entry no.' == 'Entry Number')."""
+    t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
+    return re.sub(r"[^0-9a-z]", "", t)
 
 
 @dataclass(frozen=True)

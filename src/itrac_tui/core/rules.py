@@ -56,6 +56,7 @@ class Rules:
     zero_words: tuple[str, ...] = ("FREE",)
     flag_true_words: tuple[str, ...] = ("Y", "YES", "TRUE", "1", "X", "T")
     flag_false_words: tuple[str, ...] = ("N", "NO", "FALSE", "0", "F")
+    ap_column_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)  # [ap_columns]
     cape: CapeRules = field(default_factory=CapeRules)  # [cape]: declarations, rates, interest
 
     def program_name(self, program_id: str) -> str:
@@ -186,6 +187,9 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
                 )
             )
         aliases = {k: tuple(str(a) for a in v) for k, v in data.get("columns", {}).items()}
+        extra["ap_column_aliases"] = {
+            k: tuple(str(a) for a in v) for k, v in data.get("ap_columns", {}).items()
+        }
     except (KeyError, TypeError, ValueError) as exc:
         raise RulesError(f"rules file {where} is not valid: {exc!s}") from None
     if phase1 < 0 or protest < phase1:

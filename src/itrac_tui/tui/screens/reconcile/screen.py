@@ -284,7 +284,10 @@ class ReconcileScreen(Screen):
         started = perf_counter()
         try:
             if ap is None:
-                ap = read_ap(path, mapping=mapping, saved=store.load_ap_mapping())
+                rules = getattr(self.app, "rules", None)  # the loaded session's rules
+                aliases = rules.ap_column_aliases if rules is not None else None
+                saved = store.load_ap_mapping()
+                ap = read_ap(path, mapping=mapping, saved=saved, aliases=aliases)
             if self._rollup is None:  # the lines never change on this screen: roll up once
                 self._rollup = itrac_rollup(self.lines)
             result = reconcile(
