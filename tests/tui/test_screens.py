@@ -207,6 +207,7 @@ async def test_goto_entry_and_pasted_entry_list() -> None:
 
         box.post_message(events.Paste("ABC-1000001-8\nxyz-2000002-9\nnot-an-entry\n"))
         await settle(pilot)
+        assert box.value == "ABC-1000001-8 xyz-2000002-9 not-an-entry"  # every line, once
         await pilot.press("enter")
         await settle(pilot)
         assert main.spec.entries == ("ABC-1000001-8", "XYZ-2000002-9")
@@ -228,3 +229,30 @@ async def test_line_detail_explains_the_pathway() -> None:
     assert pathway_sentence(suspended) == (
         "CAPE Phase 1: Suspended: CAPE takes it now; the refund comes at liquidation."
     )
+
+
+def test_filter_bar_names_every_filter() -> None:
+    from datetime import date
+
+    from itrac_tui.tui.widgets.filter_bar import describe
+
+    spec = ViewSpec(
+        reasons=("suspended",),
+        warning_codes=("check_digit",),
+        entries=("ABC-1000001-8", "XYZ-2000001-1"),
+        groups=(("origin", "CN"), ("column:Port Name", "")),
+        deadline_from=date(2026, 7, 6),
+        deadline_to=date(2026, 7, 12),
+        due_within=21,
+    )
+    text = " · ".join(describe(spec))
+    for part in (
+        "reason suspended",
+        "warning check_digit",
+        "entries ABC-1000001-8 +1",
+        "origin = CN",
+        "Port Name = (blank)",
+        "deadline 2026-07-06..2026-07-12",
+        "due within 21 days",
+    ):
+        assert part in text

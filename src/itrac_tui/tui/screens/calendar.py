@@ -150,7 +150,8 @@ class CalendarScreen(Screen):
             head += (f"{'entr':>6} " if wide else "") + f"{title:>{money_w}} "
         head += f"{'Entr':>6} {'all deadlines':<{bar_w}}"
         self.query_one("#cal-header", Static).update(Text(head, no_wrap=True))
-        most = max(int(table.get_column("cents").max() or 0), 1)
+        weeks_only = table.filter(~pl.col("bucket").is_in(["overdue", "later"]))
+        most = max(int(weeks_only.get_column("cents").max() or 0), 1)  # later/overdue: capped
         ol = self.query_one(CalendarList)
         ol.clear_options()
         for row in table.iter_rows(named=True):

@@ -90,9 +90,10 @@ class ListInput(Input):
     """An input that keeps every line of a paste (joined by spaces), for lists of numbers."""
 
     def _on_paste(self, event: events.Paste) -> None:
+        event.prevent_default()  # Input's own handler would insert the first line again
+        event.stop()
         if event.text:
             self.insert_text_at_cursor(" ".join(event.text.split()))
-        event.stop()
 
 
 class CellDialog(Dialog):

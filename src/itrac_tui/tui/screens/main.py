@@ -459,7 +459,12 @@ class MainScreen(Screen):
         self.query_one(LineGrid).focus()
 
     def action_escape(self) -> None:
-        """Clear the search (Escape)."""
+        """Clear the search (Escape); in the notices panel: hide it."""
+        panel = self.query_one(NoticesPanel)
+        if panel.query_one(NoticeList).has_focus:
+            panel.remove_class("visible")
+            self.query_one(LineGrid).focus()
+            return
         box = self.query_one("#search", Input)
         if self._search_timer is not None:
             self._search_timer.stop()

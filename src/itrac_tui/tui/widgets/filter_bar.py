@@ -30,6 +30,24 @@ def describe(spec: ViewSpec) -> list[str]:
         parts.append("warnings only")
     if spec.search:
         parts.append(f"search “{safe_text(spec.search)}”")
+    if spec.reasons:
+        parts.append("reason " + ",".join(safe_text(r) for r in spec.reasons))
+    if spec.warning_codes:
+        parts.append("warning " + ",".join(safe_text(w) for w in spec.warning_codes))
+    if spec.entries:
+        first = safe_text(spec.entries[0])
+        parts.append(
+            f"entries {first}" + (f" +{len(spec.entries) - 1}" if len(spec.entries) > 1 else "")
+        )
+    for dimension, key in spec.groups:
+        name = dimension.split(":", 1)[1] if dimension.startswith("column:") else dimension
+        parts.append(f"{safe_text(name)} = {safe_text(key) or '(blank)'}")
+    if spec.deadline_from or spec.deadline_to:
+        lo = spec.deadline_from.isoformat() if spec.deadline_from else "…"
+        hi = spec.deadline_to.isoformat() if spec.deadline_to else "…"
+        parts.append(f"deadline {lo}..{hi}")
+    if spec.due_within is not None:
+        parts.append(f"due within {spec.due_within} days")
     if spec.sort:
         parts.append("sort " + ",".join(f"{label(c)}{' desc' if d else ''}" for c, d in spec.sort))
     return parts

@@ -124,7 +124,8 @@ class LineGrid(ScrollView, can_focus=True):
         self._right: list[bool] = []
         self._whole: list[bool] = []
         self.frozen = 0
-        self._layout_key: tuple[int, int, int, int] | None = None
+        self._version = 0  # bumped whenever widths change (keys the layout cache)
+        self._layout_key: tuple[int, ...] | None = None
         self._layout_cache: list[tuple[int, int, int, str]] = []
         self._window: tuple[int, int, list[list[str]]] = (0, 0, [])
         self._sizing: tuple[object, ...] | None = None
@@ -146,6 +147,7 @@ class LineGrid(ScrollView, can_focus=True):
         old_columns = self.columns
         self.columns = [c for c in columns if c in frame.columns]
         self._window = (0, 0, [])
+        self._layout_key = None
         sizing = (id(frame), tuple(self.columns), sort, min(self.row_count, 1))
         if sizing != self._sizing:  # keep widths while only the filter changes
             self._sizing = sizing
@@ -217,6 +219,7 @@ class LineGrid(ScrollView, can_focus=True):
             offsets.append(x)
             x += w + _GAP
         self._offsets = offsets
+        self._version += 1
         self._layout_key = None
 
     def _widest(self, name: str, dtype: pl.DataType) -> int:
@@ -249,8 +252,8 @@ class LineGrid(ScrollView, can_focus=True):
         then the scrolled ones; how = "all", "cut" (text, ends in …) or "blank" (a number that
         does not fit whole is not shown at all)."""
         width = max(self.size.width, 1)
-        key = (self.scroll_offset.x, width, id(self._widths), self.frozen)
-        if self._layout_key == key:
+        key = (self.scroll_offset.x, width, self._version, self.frozen, len(self.columns))
+        if self._layout_key == key and self._layout_cache:
             return self._layout_cache
         scroll_x = self.scroll_offset.x
         fw = self.frozen_width

@@ -71,10 +71,10 @@ class NoticesPanel(Vertical):
     """Docked under the grid; shown after a load when there is something to say (n toggles)."""
 
     DEFAULT_CSS = """
-    NoticesPanel { height: auto; max-height: 8; display: none; border-top: hkey $warning; }
+    NoticesPanel { height: auto; max-height: 6; display: none; border-top: hkey $warning; }
     NoticesPanel.visible { display: block; }
     NoticesPanel #notices-title { height: 1; text-style: bold; }
-    NoticesPanel NoticeList { height: auto; max-height: 6; border: none; padding: 0;
+    NoticesPanel NoticeList { height: auto; max-height: 4; border: none; padding: 0;
                               text-wrap: nowrap; text-overflow: ellipsis; }
     NoticesPanel NoticeList:focus { border: none; }
     """
