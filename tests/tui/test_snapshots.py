@@ -44,3 +44,29 @@ def test_main_screen(
 def test_help_screen(snap_compare: object, monkeypatch: pytest.MonkeyPatch) -> None:
     app = _app("default", monkeypatch)
     assert snap_compare(app, terminal_size=(100, 30), run_before=_help)  # type: ignore[operator]
+
+
+async def _breakdown(pilot: object) -> None:
+    await _ready(pilot)
+    await pilot.press("b")  # type: ignore[attr-defined]
+    await settle(pilot)
+    await pilot.press("enter")  # type: ignore[attr-defined]  # origin
+    await settle(pilot)
+
+
+async def _calendar(pilot: object) -> None:
+    await _ready(pilot)
+    await pilot.press("D")  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_breakdown_screen(snap_compare: object, look: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _app(look, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_breakdown)  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("look", LOOKS)
+def test_calendar_screen(snap_compare: object, look: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = _app(look, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_calendar)  # type: ignore[operator]
