@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.core import normalise as nz
-from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header
+from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header, norm_header_expr
 from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.read import FILE_COL, RAGGED_COL, ROW_COL
@@ -198,8 +198,8 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
     ent_raw, hts_raw, ch99_raw, sci = (
         pl.col(c) for c in ("_ent_raw", "_hts_raw", "_ch99_raw", "_sci")
     )
-    ent_norm = ent_raw.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
-    hts_norm = hts_raw.str.to_lowercase().str.replace_all(r"[^0-9a-z]", "")
+    ent_norm = norm_header_expr(ent_raw)
+    hts_norm = norm_header_expr(hts_raw)
     is_header = (ent_norm.is_in(header_norms) | hts_norm.is_in(header_norms)).fill_null(False)
     any_money = pl.any_horizontal([nz.clean(_c(f)).is_not_null() for f in MONEY_FIELDS])
     total_word = (

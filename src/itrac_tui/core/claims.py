@@ -22,13 +22,14 @@ from itrac_tui.core.read import ROW_COL, Sniffed, is_xlsx, read_csv_file, sniff
 CLAIM_COLUMNS: tuple[str, ...] = ("claim_status", "claim_number", "claim_error")
 # Claim Details headers (normalised as columns.norm_header does) -> our column
 CLAIM_HEADERS: dict[str, str] = {
-    "entrynumber": "entry_number",
-    "claimnumber": "claim_number",
-    "status": "claim_status",
-    "errordescription": "claim_error",
+    norm_header("ENTRY_NUMBER"): "entry_number",
+    norm_header("CLAIM_NUMBER"): "claim_number",
+    norm_header("STATUS"): "claim_status",
+    norm_header("ERROR_DESCRIPTION"): "claim_error",
 }
-_REQUIRED = ("entrynumber", "claimnumber", "status")
-DECLARATION_HEADER = "entrynumber"  # an earlier CAPE declaration: one "Entry Number" column
+_REQUIRED = tuple(norm_header(h) for h in ("ENTRY_NUMBER", "CLAIM_NUMBER", "STATUS"))
+# an earlier CAPE declaration: one "Entry Number" column
+DECLARATION_HEADER = norm_header("Entry Number")
 NO_CLAIM = "(no claim)"  # the claim-status filter's word for lines without a claim
 
 
@@ -127,7 +128,7 @@ def read_claims(paths: Sequence[str | Path], *, submitted: Sequence[str | Path] 
             )
             if "claim_error" not in frame.columns:
                 frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias("claim_error"))
-            claim_frames.append(_entries(frame, path, by_norm["entrynumber"]))
+            claim_frames.append(_entries(frame, path, by_norm[DECLARATION_HEADER]))
         elif DECLARATION_HEADER in by_norm and len(by_norm) <= 2:
             if as_claims:
                 raise NotAClaimsFile(
@@ -170,7 +171,7 @@ def _entries(frame: pl.DataFrame, path: Path, header: str) -> pl.DataFrame:
 
 def _not_claims_message(path: Path, headers: Sequence[str]) -> str:
     names = {norm_header(h) for h in headers}
-    looks_itrac = DECLARATION_HEADER in names or "entrysummarynumber" in names
+    looks_itrac = DECLARATION_HEADER in names or norm_header("Entry Summary Number") in names
     what = (
         "it looks like an ITRAC export (give it as an export file, not with --claims)"
         if looks_itrac and len(names) > 2

@@ -6,6 +6,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import polars as pl
+
 from itrac_tui.core.errors import InputError, MissingColumns
 from itrac_tui.core.rules import Rules
 
@@ -65,6 +67,13 @@ def norm_header(text: str) -> str:
     with "#", "number" and "num" all read as "no" ('Entry #' == 'entry no.' == 'Entry Number')."""
     t = str(text).lower().replace("#", " no ").replace("number", "no").replace("num", "no")
     return re.sub(r"[^0-9a-z]", "", t)
+
+
+def norm_header_expr(text: pl.Expr) -> pl.Expr:
+    """norm_header as a polars expression (to spot header rows repeated inside the data)."""
+    t = text.str.to_lowercase().str.replace_all("#", " no ", literal=True)
+    t = t.str.replace_all("number", "no", literal=True).str.replace_all("num", "no", literal=True)
+    return t.str.replace_all(r"[^0-9a-z]", "")
 
 
 @dataclass(frozen=True)
