@@ -84,7 +84,7 @@ def test_export_all_lines_round_trip(capsys: pytest.CaptureFixture[str], tmp_pat
     assert first["ch99_codes"] == "9903.02.21"
     assert first["ch99_programs"] == "ieepa_reciprocal"
     assert first["warnings"] == "check_digit"
-    assert by_entry[("ABC-1234572-8", "1")]["ieepa_duty"] == "-12.50"
+    assert by_entry[("ABC-1234572-6", "1")]["ieepa_duty"] == "-12.50"
 
 
 def test_export_neutralises_hostile_cells_from_the_input(
@@ -96,11 +96,11 @@ def test_export_neutralises_hostile_cells_from_the_input(
     assert back[("ABC-1234567-8", "1")]["Description"] == (
         '\'=HYPERLINK("http://evil.example","click")'
     )
-    assert back[("ABC-1234571-0", "1")]["Description"] == "'-2+3+cmd|' /C calc'!A0"
-    assert back[("ABC-1234570-2", "1")]["Importer Name"] == "'@SUM(A1:A9)"
-    assert back[("ABC-1234569-4", "1")]["Broker Reference"] == "-12.50"  # a number stays one
-    assert back[("ABC-1234570-2", "1")]["Broker Reference"] == "+1"
-    description = back[("ABC-1234572-8", "1")]["Description"]
+    assert back[("ABC-1234571-8", "1")]["Description"] == "'-2+3+cmd|' /C calc'!A0"
+    assert back[("ABC-1234570-0", "1")]["Importer Name"] == "'@SUM(A1:A9)"
+    assert back[("ABC-1234569-2", "1")]["Broker Reference"] == "-12.50"  # a number stays one
+    assert back[("ABC-1234570-0", "1")]["Broker Reference"] == "+1"
+    description = back[("ABC-1234572-6", "1")]["Description"]
     assert not description.startswith("\t")
     for row in back.values():
         for key, value in row.items():
@@ -177,7 +177,7 @@ def test_saved_view_and_flag_override(capsys: pytest.CaptureFixture[str], tmp_pa
     exp2 = tmp_path / "exp2.csv"
     write_lines_csv(tui_view(lines, overridden), exp2)
     assert out2.read_bytes() == exp2.read_bytes()
-    assert {r["entry_number"] for r in rows(out2)} == {"ABC-1234567-8", "ABC-1234572-8"}
+    assert {r["entry_number"] for r in rows(out2)} == {"ABC-1234567-8", "ABC-1234572-6"}
 
 
 def test_saved_view_columns_are_written_like_ctrl_s(
@@ -202,14 +202,19 @@ def test_cape_declaration(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     code, out, err = run(capsys, ITRAC, "--cape-declaration", str(folder))
     assert code == 0, err
     target = folder / "cape_declaration_001.csv"
-    assert out.splitlines()[1] == (
-        f"CAPE declaration: 3 entries in 1 file ({target}); IEEPA duty covered $25,437.50"
-    )
+    assert out.splitlines()[1:] == [
+        "CAPE declaration: 2 entries in 1 file; IEEPA duty covered $587.50",
+        f"  {target}: 2 entries, IEEPA duty $587.50",
+        f"CAPE declaration: left out 1 entry (check_digit 1); listed in {folder / 'excluded.csv'}",
+    ]
     assert target.read_text(encoding="utf-8").splitlines() == [
         "Entry Number",
-        "ABC12345678",
-        "ABC12345710",
-        "ABC12345728",
+        "ABC12345718",
+        "ABC12345726",
+    ]
+    excluded = rows(folder / "excluded.csv")
+    assert [(r["Entry Number"], r["Reason"], r["IEEPA Duty"]) for r in excluded] == [
+        ("ABC-1234567-8", "check_digit", "24850.00")
     ]
 
 
@@ -219,7 +224,7 @@ def test_cape_declaration_follows_the_filter(
     folder = tmp_path / "cape"
     code, out, err = run(capsys, ITRAC, "--country", "CN", "--cape-declaration", str(folder))
     assert code == 0, err
-    assert "2 entries in 1 file" in out and "$24,837.50" in out
+    assert "1 entry in 1 file" in out and "-$12.50" in out and "check_digit 1" in out
     empty = tmp_path / "none"
     code, out, _ = run(capsys, ITRAC, "--pathway", "cit", "--cape-declaration", str(empty))
     assert code == 0
@@ -233,8 +238,9 @@ def test_protest_worklist(capsys: pytest.CaptureFixture[str], tmp_path: Path) ->
     assert code == 0, err
     assert out.splitlines()[1] == f"protest worklist: 1 entry written to {path}"
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty",
-        "ABC-1234570-2,2025-12-01,2026-05-30,40,1,1000.01",
+        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty,Action,"
+        "Protest Number",
+        "ABC-1234570-0,2025-12-01,2026-05-30,40,1,1000.01,to file,",
     ]
 
 
@@ -247,7 +253,7 @@ def test_rejected_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     assert list(back[0]) == ["source_file", "source_row", "column", "value", "reason", "raw"]
     bad = [r for r in back if r["column"] == "Line Tariff Duty Amount"]
     assert bad and bad[0]["value"] == "N/A" and bad[0]["source_row"] == "18"
-    assert bad[0]["raw"].startswith("ABC-1234573-6,")
+    assert bad[0]["raw"].startswith("ABC-1234573-4,")
 
 
 def test_all_outputs_at_once(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -260,7 +266,9 @@ def test_all_outputs_at_once(capsys: pytest.CaptureFixture[str], tmp_path: Path)
         "--rejected", str(tmp_path / "r.csv"),
     )  # fmt: skip
     assert code == 0, err
-    assert len(out.splitlines()) == 5
+    assert (
+        len(out.splitlines()) == 7
+    )  # view, lines, CAPE (+ its file, left out), worklist, rejected
 
 
 # --- errors --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
+from benchmarks.generate import make_entry_number
 from itrac_tui.core import csvfile, filing
 from itrac_tui.core.csvfile import ExportError, OutputExists, write_csv
 from itrac_tui.core.errors import InputError
@@ -43,8 +44,8 @@ CONTEXT = ("Importer Name", "Description", "Quantity")
 
 
 def entry(i: int, filer: str = "ABC") -> str:
-    """A canonical entry number (check digit not computed: these are fixtures)."""
-    return f"{filer}-{i:07d}-{i % 10}"
+    """A canonical entry number with a valid check digit (the generator's own Luhn)."""
+    return make_entry_number(filer, i)
 
 
 def make_lines(rows: list[dict]) -> pl.DataFrame:
@@ -513,7 +514,7 @@ def test_cape_dedups_and_uses_only_cape_lines(tmp_path: Path) -> None:
     lines = sample_lines()
     result = write_cape_declaration(lines, tmp_path)
     assert result.entries == 1
-    assert read_cape(result.files[0]) == ["ABC00000011"]
+    assert read_cape(result.files[0]) == [entry(1).replace("-", "")]
     assert result.ieepa_duty_cents == 2_485_000 - 1_250
 
 
@@ -534,11 +535,14 @@ def test_cape_refuses_existing_files_and_force_replaces_stale(tmp_path: Path) ->
     result = write_cape_declaration(cape_lines(5), tmp_path, force=True)
     assert [p.name for p in result.files] == ["cape_declaration_001.csv"]
     assert [p.name for p in result.removed] == ["cape_declaration_002.csv"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["cape_declaration_001.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cape_declaration_001.csv",
+        "excluded.csv",
+    ]
     assert len(read_cape(tmp_path / "cape_declaration_001.csv")) == 5
     empty = write_cape_declaration(cape_lines(5).head(0), tmp_path, force=True)
     assert empty.entries == 0 and empty.files == ()
-    assert [p.name for p in empty.removed] == ["cape_declaration_001.csv"]
+    assert [p.name for p in empty.removed] == ["cape_declaration_001.csv", "excluded.csv"]
     assert list(tmp_path.iterdir()) == []
 
 
@@ -594,18 +598,41 @@ def test_protest_worklist_one_row_per_entry_soonest_first() -> None:
         },
         schema_overrides={"Days Left": pl.Int64, "Lines": pl.Int64},
     ).with_columns(
-        pl.Series("IEEPA Duty", [2, 100_001], dtype=pl.Int64).cast(pl.Decimal(38, 2)) / 100
+        pl.Series("IEEPA Duty", [2, 100_001], dtype=pl.Int64).cast(pl.Decimal(38, 2)) / 100,
+        pl.lit("to file").alias("Action"),
+        pl.lit(None, dtype=pl.String).alias("Protest Number"),
     )
     assert_frame_equal(out, expected)
+
+
+def test_protest_on_file_marked_with_its_number_not_to_file() -> None:
+    on_file = pl.DataFrame(
+        {
+            "entry_number": [entry(7), entry(7), entry(8)],
+            "pathway": ["protest"] * 3,
+            "reason": ["protest_on_file", "protest_on_file", "protest_window"],
+            "protest_number": ["2704-26-100123", "2704-26-100123", None],
+            "liquidation_date": [None, None, date(2026, 1, 2)],
+            "protest_deadline": [None, None, date(2026, 7, 1)],
+            "days_left": pl.Series([None, None, 72], dtype=pl.Int64),
+            "ieepa_duty_cents": [100, 200, 300],
+        }
+    )
+    out = protest_worklist(on_file)
+    assert out.select("Entry Number", "Action", "Protest Number").rows() == [
+        (entry(8), "to file", None),
+        (entry(7), "on file", "2704-26-100123"),
+    ]
 
 
 def test_write_protest_worklist(tmp_path: Path) -> None:
     path = tmp_path / "protest.csv"
     assert write_protest_worklist(sample_lines(), path) == 2
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty",
-        f"{entry(3)},2025-11-20,2026-05-19,29,2,0.02",
-        f"{entry(2)},2025-12-01,2026-05-30,40,1,1000.01",
+        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty,Action,"
+        "Protest Number",
+        f"{entry(3)},2025-11-20,2026-05-19,29,2,0.02,to file,",
+        f"{entry(2)},2025-12-01,2026-05-30,40,1,1000.01,to file,",
     ]
 
 
@@ -613,7 +640,8 @@ def test_empty_protest_worklist_has_header(tmp_path: Path) -> None:
     path = tmp_path / "p.csv"
     assert write_protest_worklist(sample_lines().head(2), path) == 0
     assert path.read_text(encoding="utf-8").splitlines() == [
-        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty"
+        "Entry Number,Liquidation Date,Protest Deadline,Days Left,Lines,IEEPA Duty,Action,"
+        "Protest Number"
     ]
 
 

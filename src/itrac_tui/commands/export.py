@@ -89,6 +89,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="CAPE declaration files (cape_declaration_001.csv, …) in DIR",
     )
     o.add_argument(
+        "--exclude-submitted",
+        nargs="+",
+        metavar="FILE",
+        default=None,
+        help="earlier CAPE declaration CSVs (or Claim Details): their entries are left out of "
+        "the new declaration and listed in excluded.csv",
+    )
+    o.add_argument(
+        "--by-filer",
+        action="store_true",
+        help="one declaration per importer and filer code (brokers)",
+    )
+    o.add_argument(
         "--protest-worklist",
         metavar="FILE",
         type=Path,
@@ -263,20 +276,7 @@ def _write(
         rows = filing.write_lines_csv(view, args.output, columns=columns, force=args.force)
         out.append(f"lines: {_plural(rows, 'row')} written to {args.output}")
     if args.cape_declaration is not None:
-        cape = filing.write_cape_declaration(view, args.cape_declaration, force=args.force)
-        if cape.entries == 0:
-            out.append(
-                "CAPE declaration: no entry has a cape_phase1 line in this view; no file written"
-            )
-        else:
-            first = cape.files[0] if len(cape.files) == 1 else args.cape_declaration
-            out.append(
-                f"CAPE declaration: {_plural(cape.entries, 'entry', 'entries')}"
-                f" in {_plural(len(cape.files), 'file')} ({first}); "
-                f"IEEPA duty covered {format_dollars(cape.ieepa_duty_cents)}"
-            )
-        if cape.removed:
-            out.append(f"CAPE declaration: removed {_plural(len(cape.removed), 'older file')}")
+        _write_cape(args, loaded, view, out)
     if args.protest_worklist is not None:
         rows = filing.write_protest_worklist(view, args.protest_worklist, force=args.force)
         out.append(
@@ -286,6 +286,55 @@ def _write(
     if args.rejected is not None:
         rows = filing.write_rejected(loaded.export.rejected, args.rejected, force=args.force)
         out.append(f"rejected rows: {_plural(rows, 'row')} written to {args.rejected}")
+
+
+def _write_cape(
+    args: argparse.Namespace, loaded: common.Loaded, view: pl.DataFrame, out: list[str]
+) -> None:
+    """The CAPE declaration: per file its entries and IEEPA duty, then what was left out."""
+    submitted = loaded.claims.submitted() if loaded.claims is not None else None
+    cape = filing.write_cape_declaration(
+        view,
+        args.cape_declaration,
+        force=args.force,
+        submitted=submitted,
+        by_filer=args.by_filer,
+        max_entries=loaded.rules.cape.max_entries,
+    )
+    left = sum(cape.excluded.values())
+    if cape.entries == 0 and left == 0:
+        out.append(
+            "CAPE declaration: no entry has a cape_phase1 line in this view; no file written"
+        )
+    elif cape.entries == 0:
+        out.append("CAPE declaration: no entry to declare; no declaration file written")
+    else:
+        out.append(
+            f"CAPE declaration: {_plural(cape.entries, 'entry', 'entries')}"
+            f" in {_plural(len(cape.files), 'file')}; "
+            f"IEEPA duty covered {format_dollars(cape.ieepa_duty_cents)}"
+        )
+        for f in cape.per_file:
+            who = ", ".join(
+                part
+                for part in (
+                    f"importer {f.importer}" if f.importer else "",
+                    f"filer {f.filer}" if args.by_filer and f.filer else "",
+                )
+                if part
+            )
+            out.append(
+                f"  {f.path}: {_plural(f.entries, 'entry', 'entries')}, IEEPA duty "
+                f"{format_dollars(f.ieepa_duty_cents)}{f' ({who})' if who else ''}"
+            )
+    if cape.excluded_file is not None:
+        reasons = ", ".join(f"{r} {n:,}" for r, n in cape.excluded.items())
+        out.append(
+            f"CAPE declaration: left out {_plural(left, 'entry', 'entries')}"
+            f"{f' ({reasons})' if reasons else ''}; listed in {cape.excluded_file}"
+        )
+    if cape.removed:
+        out.append(f"CAPE declaration: removed {_plural(len(cape.removed), 'older file')}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -310,14 +310,23 @@ class ItracApp(App[int]):
                 n = out.write_lines_csv(view, path, columns=kwargs.get("columns"), force=force)
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "cape":
-                result = out.write_cape_declaration(view, path, force=force)
+                claims = getattr(self, "claims", None)
+                result = out.write_cape_declaration(
+                    view,
+                    path,
+                    force=force,
+                    submitted=claims.submitted() if claims is not None else None,
+                    max_entries=self.rules.cape.max_entries,
+                )
                 self.post_message(
                     ViewSaved(
                         kind,
                         path,
                         result.entries,
                         f"{len(result.files)} file(s), IEEPA duty "
-                        f"{dollars(result.ieepa_duty_cents)}",
+                        f"{dollars(result.ieepa_duty_cents)}"
+                        + "".join(f"; {n} left out: {r}" for r, n in result.excluded.items())
+                        + (f" (see {result.excluded_file.name})" if result.excluded else ""),
                     )
                 )
             elif kind == "worklist":
