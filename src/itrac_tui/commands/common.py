@@ -19,6 +19,7 @@ from itrac_tui.core.load import load_export
 from itrac_tui.core.model import Export
 from itrac_tui.core.read import resolve_paths
 from itrac_tui.core.rules import Rules
+from itrac_tui.core.stream import streamed_export
 from itrac_tui.core.summary import Summary, summarise
 from itrac_tui.resources import sample_export_paths
 
@@ -97,3 +98,26 @@ def claims_from_args(args: argparse.Namespace) -> Claims | None:
     if not claim_files and not submitted:
         return None
     return read_claims(claim_files, submitted=submitted)
+
+
+def scan_from_args(args: argparse.Namespace) -> Loaded:
+    """What `scan` needs (raises InputError): a big single-file export without claims is
+    streamed in bounded memory (core.stream: classified summary columns only, same figures);
+    anything else is load_from_args without context columns."""
+    if getattr(args, "claims", None) or getattr(args, "exclude_submitted", None):
+        return load_from_args(args, context=False)
+    rules = store.load_rules(getattr(args, "rules", None))
+    mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
+    as_of = args.as_of or date.today()
+    export = streamed_export(
+        input_paths(args),
+        rules,
+        as_of,
+        mapping=mapping,
+        saved=store.saved_mapping(),
+        distinct_parts=getattr(args, "distinct_parts", False),
+    )
+    if export is None:
+        return load_from_args(args, context=False)
+    warn_notices()
+    return Loaded(export, rules, as_of, export.lines)

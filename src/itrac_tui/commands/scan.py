@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from itrac_tui.commands.common import fail, load_from_args
+from itrac_tui.commands.common import fail, scan_from_args
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import EXCLUDED_PATHWAYS, POOL_PATHWAYS
 from itrac_tui.core.money import format_dollars
@@ -55,7 +55,7 @@ def render_table(summary: Summary) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the scan command; 0 on success, 2 on unusable input."""
     try:
-        loaded = load_from_args(args, context=False)
+        loaded = scan_from_args(args)
     except InputError as exc:
         return fail(str(exc))
     summary = loaded.summary()

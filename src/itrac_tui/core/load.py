@@ -158,9 +158,28 @@ def load_export(
     )
     lines = with_preflight(built.lines, built.components, rules.cape)  # §10 warnings
     has_liq = all(m.has_liquidation for m in matches)
-    notices = _layout_notices(built) + _notices(
-        built.set_aside, built.rejected, built.rows.height, has_liq
+    notices = export_notices(built, built.rows.height, has_liq, repeats)
+    return Export(
+        files=tuple(str(f) for f in files),
+        layout=first.layout,
+        mapping=dict(first.mapping),
+        lines=lines,
+        components=built.components,
+        rows=built.rows,
+        set_aside=built.set_aside,
+        rejected=built.rejected,
+        rows_read=raw.height,
+        has_liquidation=has_liq,
+        notices=notices,
     )
+
+
+def export_notices(
+    built: Assembled, rows_used: int, has_liq: bool, repeats: Sequence[tuple[Path, Path]] = ()
+) -> tuple[Warning_, ...]:
+    """The file-level notices of an assembled export (layout, set-aside, rejected, inputs given
+    twice, overlapping parts, rounded money)."""
+    notices = _layout_notices(built) + _notices(built.set_aside, built.rejected, rows_used, has_liq)
     if repeats:
         shown = "; ".join(f"{again} is {first}" for again, first in repeats[:3])
         notices += (
@@ -188,19 +207,7 @@ def load_export(
                 f" half-even to the cent (first: {built.rounded_example})",
             ),
         )
-    return Export(
-        files=tuple(str(f) for f in files),
-        layout=first.layout,
-        mapping=dict(first.mapping),
-        lines=lines,
-        components=built.components,
-        rows=built.rows,
-        set_aside=built.set_aside,
-        rejected=built.rejected,
-        rows_read=raw.height,
-        has_liquidation=has_liq,
-        notices=notices,
-    )
+    return notices
 
 
 NO_CH99_HELP = (

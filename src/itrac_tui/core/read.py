@@ -8,7 +8,6 @@ import glob as globmod
 import hashlib
 import html
 import io
-import mmap
 import re
 import threading
 from collections.abc import Sequence
@@ -177,17 +176,31 @@ def _pick_delimiter(lines: list[str]) -> str | None:
     return best
 
 
+_LONE_CR = re.compile(rb"\r(?!\n)")
+_LINE_END_BLOCK = 1 << 22
+
+
 def _line_end(path: Path) -> str:
-    """How lines end: a lone CR anywhere (not before a LF) makes polars merge rows."""
+    """How lines end: a lone CR anywhere (not before a LF) makes polars merge rows.
+
+    Read in blocks (a mapping of the whole file would count the whole file in the peak memory).
+    """
+    lone = has_lf = prev_cr = False
     with path.open("rb") as fh:
-        try:
-            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file
-            return "\n"
-        with data:
-            if data.find(b"\r") < 0 or re.search(rb"\r(?!\n)", data) is None:  # type: ignore[call-overload]
-                return "\n"
-            return "mixed" if data.find(b"\n") >= 0 else "\r"
+        while block := fh.read(_LINE_END_BLOCK):
+            if prev_cr and not block.startswith(b"\n"):
+                lone = True
+            has_lf = has_lf or b"\n" in block
+            prev_cr = block.endswith(b"\r")
+            if b"\r" in block and _LONE_CR.search(block[:-1] if prev_cr else block):
+                lone = True
+            if lone and has_lf:
+                break
+    if prev_cr and not (lone and has_lf):
+        lone = True  # the file ends in a CR
+    if not lone:
+        return "\n"
+    return "mixed" if has_lf else "\r"
 
 
 def sniff(path: Path) -> Sniffed:

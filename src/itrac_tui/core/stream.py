@@ -1,0 +1,208 @@
+"""The scan of a big export in bounded memory: the decision columns are streamed in batches,
+each cut at an entry boundary, assembled and classified on its own, and only what the summary
+needs is kept (entry, pathway, reason, IEEPA duty, warnings of every line; set-aside and
+rejected rows).
+
+Entries are grouped in ACE exports, so a line never spans two chunks and the figures equal the
+whole-file reading (`load_export` + `classify` + `summarise`). Anything this reading cannot
+promise that for (several parts, XLSX, no line numbers, non-UTF-8 or odd line ends, rows longer
+than the header, an entry met again after others) falls back to the whole-file reading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from itrac_tui.core import normalise as nz
+from itrac_tui.core.assemble import Assembled, assemble, canon
+from itrac_tui.core.classify import classify
+from itrac_tui.core.columns import FIELD_LABELS, ColumnMatch, require_columns
+from itrac_tui.core.interest import INTEREST_COLUMN
+from itrac_tui.core.load import export_notices, inspect_file
+from itrac_tui.core.model import Export
+from itrac_tui.core.money import ensure_sums_fit
+from itrac_tui.core.preflight import with_preflight
+from itrac_tui.core.read import FILE_COL, ROW_COL, column_names, is_xlsx, same_inputs, sniff
+from itrac_tui.core.rules import Rules
+
+CHUNK_ROWS = 400_000  # rows assembled at a time; the working set scales with this, not the file
+STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
+# what summarise() and the interest notice read of a line
+SLIM_COLUMNS = (
+    "entry_number",
+    "pathway",
+    "reason",
+    "ieepa_duty_cents",
+    "warnings",
+    INTEREST_COLUMN,
+    "entry_summary_date",
+    "entry_date",
+)
+
+
+class _Fallback(Exception):
+    """This file needs the whole-file reading."""
+
+
+def streamed_export(
+    paths: Sequence[str | Path],
+    rules: Rules,
+    as_of: date,
+    *,
+    mapping: dict[str, str] | None = None,
+    saved: dict[str, str] | None = None,
+    distinct_parts: bool = False,
+    chunk_rows: int = CHUNK_ROWS,
+    min_bytes: int = STREAM_MIN_BYTES,
+) -> Export | None:
+    """The export as `scan` needs it, streamed chunk by chunk: its `lines` are already
+    classified as of `as_of` and hold only what the summary reads (SLIM_COLUMNS); components
+    and rows are empty. None when the whole-file reading is needed (see the module docstring)."""
+    files = [Path(p) for p in paths]
+    if len(files) != 1 or not files[0].is_file() or files[0].stat().st_size < min_bytes:
+        return None
+    try:
+        return _streamed(files[0], rules, as_of, mapping, saved, distinct_parts, chunk_rows)
+    except _Fallback:
+        return None
+
+
+def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set)."""
+    sniffed = sniff(path)
+    if sniffed.encoding != "utf-8" or sniffed.line_end != "\n":
+        raise _Fallback
+    names = column_names(sniffed)
+    lf = pl.scan_csv(
+        path, separator=sniffed.delimiter, infer_schema=False, has_header=True, raise_if_empty=False
+    )
+    if lf.collect_schema().names() != names:  # padded or repeated headers: read_csv_file names
+        raise _Fallback
+    wanted = sorted(set(match.mapping.values()))
+    entry = match.mapping["entry_number"]
+    lf = lf.select(wanted).with_row_index(ROW_COL, offset=2)
+    pending: pl.DataFrame | None = None
+    try:
+        for batch in lf.collect_batches(chunk_size=min(chunk_rows, 100_000)):
+            pending = batch if pending is None else pl.concat([pending, batch], rechunk=False)
+            if pending.height < chunk_rows:
+                continue
+            key = pending.select(nz.entry_compact(pl.col(entry)).alias("k")).to_series()
+            starts = key.ne_missing(key.shift(1)).arg_true()
+            cut = int(starts[-1]) if starts.len() else 0
+            if cut == 0:
+                continue  # one entry so far: keep reading
+            yield pending.slice(0, cut)
+            pending = pending.slice(cut)
+    except pl.exceptions.PolarsError:
+        raise _Fallback from None  # e.g. a row longer than the header, a non-UTF-8 byte
+    if pending is not None and pending.height:
+        yield pending
+
+
+def _streamed(
+    path: Path,
+    rules: Rules,
+    as_of: date,
+    mapping: dict[str, str] | None,
+    saved: dict[str, str] | None,
+    distinct_parts: bool,
+    chunk_rows: int,
+) -> Export:
+    if is_xlsx(path) or same_inputs([path])[1]:
+        raise _Fallback
+    match = inspect_file(path, rules, mapping, saved)
+    require_columns(match, str(path))
+    if "line_number" not in match.mapping:
+        raise _Fallback  # line boundaries then depend on the whole file's orientation
+    labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
+    name = str(path)
+    slim: list[pl.DataFrame] = []
+    entries: list[pl.Series] = []
+    set_aside: list[pl.DataFrame] = []
+    rejected: list[pl.DataFrame] = []
+    rows_read = rows_used = rounded = 0
+    example = ""
+    any_comps = False
+    for chunk in _batches(path, match, chunk_rows):
+        rows_read += chunk.height
+        # rows with an entry but no line number join a commodity row by the orientation of
+        # the whole file, unless they are set aside (roll-ups): those are found after assembly
+        line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
+        unnumbered = chunk.filter(
+            nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
+            & nz.to_int(nz.unwrap_excel_text(line_no)).is_null()
+        ).get_column(ROW_COL)
+        raw = chunk.with_columns(
+            pl.col(ROW_COL).cast(pl.Int64),
+            *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
+            pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
+        )
+        del chunk
+        built = assemble(
+            raw,
+            rules,
+            files=[name],
+            layout=match.layout,
+            labels=labels,
+            original_columns=[],
+            has_line_col=True,
+            has_ordinal="tariff_ordinal" in match.mapping,
+            distinct_parts=distinct_parts,
+        )
+        del raw
+        aside = built.set_aside.get_column("source_row")
+        if built.orientation or unnumbered.cast(pl.Int64).is_in(aside.implode()).not_().any():
+            raise _Fallback
+        lines = with_preflight(built.lines, built.components, rules.cape)  # as load_export
+        lines = classify(lines, rules, as_of, has_liquidation=match.has_liquidation)
+        # kept for the whole file: categories (4 bytes a line) instead of text
+        slim.append(
+            lines.select(c for c in SLIM_COLUMNS if c in lines.columns).with_columns(
+                pl.col("entry_number", "pathway", "reason").cast(pl.Categorical),
+                pl.col("warnings").cast(pl.List(pl.Categorical)),
+            )
+        )
+        entries.append(slim[-1].get_column("entry_number").unique())
+        set_aside.append(built.set_aside)
+        rejected.append(built.rejected)
+        rows_used += built.rows.height
+        any_comps = any_comps or built.components.height > 0
+        rounded += built.rounded
+        example = example or built.rounded_example
+        del built, lines
+    seen = pl.concat(entries) if entries else pl.Series("entry_number", [], dtype=pl.Categorical)
+    if seen.len() != seen.n_unique():
+        raise _Fallback  # an entry met again after other entries: its lines may span chunks
+    merged = Assembled(
+        lines=pl.DataFrame(),
+        components=pl.DataFrame(),
+        rows=pl.DataFrame(),
+        set_aside=pl.concat(set_aside) if set_aside else pl.DataFrame(),
+        rejected=pl.concat(rejected) if rejected else pl.DataFrame(),
+        rounded=rounded,
+        rounded_example=example,
+        files_without_ch99=(name,) if rows_used and not any_comps else (),
+    )
+    if not slim:
+        raise _Fallback  # an empty file: the whole-file reading says so
+    all_lines = pl.concat(slim)
+    # each chunk's amounts were checked; the pool summed over all of them must fit as well
+    ensure_sums_fit(all_lines, ["ieepa_duty_cents"], "IEEPA duty of the export")
+    return Export(
+        files=(name,),
+        layout=match.layout,
+        mapping=dict(match.mapping),
+        lines=all_lines,
+        components=pl.DataFrame(),
+        rows=pl.DataFrame(),
+        set_aside=merged.set_aside,
+        rejected=merged.rejected,
+        rows_read=rows_read,
+        has_liquidation=match.has_liquidation,
+        notices=export_notices(merged, rows_used, match.has_liquidation),
+    )
