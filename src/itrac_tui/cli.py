@@ -173,7 +173,7 @@ class _Printable(io.TextIOBase):
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         self._stream.write(printable(text))
         return len(text)
 
@@ -187,7 +187,7 @@ class _Printable(io.TextIOBase):
 @contextmanager
 def _headless_streams() -> Iterator[None]:
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = _Printable(out), _Printable(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = _Printable(out), _Printable(err)
     try:
         yield
     finally:

@@ -556,7 +556,7 @@ def _rounded(used: pl.DataFrame, labels: dict[str, str], files: list[str]) -> tu
 
 def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFrame:
     """One row per Chapter 99 code on a line (separate rows and same-row codes alike)."""
-    base = [
+    base: list[str | pl.Expr] = [
         "line_id",
         pl.col("_entry").alias("entry_number"),
         "line_no",

@@ -238,12 +238,12 @@ def _layout_notices(built: Assembled) -> tuple[Warning_, ...]:
     by_order: dict[str, list[str]] = {}
     for file, order in built.orientation.items():
         by_order.setdefault(order, []).append(Path(file).name)
-    for order, names in sorted(by_order.items()):
+    for order, named in sorted(by_order.items()):
         out.append(
             Warning_(
                 "ch99_order",
-                len(names),
-                f"{', '.join(names)}: no line numbers or tariff ordinals; "
+                len(named),
+                f"{', '.join(named)}: no line numbers or tariff ordinals; "
                 f"{ORIENTATION_TEXT[order]}.",
             )
         )

@@ -64,7 +64,7 @@ def _stages(src: pl.Expr, zero_words: Sequence[str]) -> list[dict[str, pl.Expr]]
     """
     c = lambda name: pl.col(f"__m_{name}")  # noqa: E731
     s = src.cast(pl.String).str.strip_chars()
-    first = {
+    first: dict[str, pl.Expr] = {
         "s": pl.when(s.str.len_bytes() > 0).then(s),
     }
     second = {
@@ -134,7 +134,7 @@ def _stages(src: pl.Expr, zero_words: Sequence[str]) -> list[dict[str, pl.Expr]]
         .when(~ok)
         .then(pl.lit(REASON_TOO_LARGE))
     )
-    last = {
+    last: dict[str, pl.Expr] = {
         "cents": pl.when(c("zero")).then(pl.lit(0, dtype=pl.Int64)).otherwise(slow),
         "reason": reason,
         "rounded": (c("rounded") & ok & ~c("zero")).fill_null(False),

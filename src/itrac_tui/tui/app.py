@@ -305,7 +305,8 @@ class ItracApp(App[int]):
         from itrac_tui.core.csvfile import OutputExists
 
         try:
-            view = rows_of(self.lines, kwargs.get("ids")) if self.lines is not None else None
+            lines = self.lines if self.lines is not None else pl.DataFrame()  # nothing loaded
+            view: pl.DataFrame = rows_of(lines, kwargs.get("ids"))
             if kind == "view":
                 n = out.write_lines_csv(view, path, columns=kwargs.get("columns"), force=force)
                 self.post_message(ViewSaved(kind, path, n))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
+from typing import Any
 
 from textual.color import Color, ColorParseError
 from textual.theme import Theme
@@ -34,7 +35,7 @@ def theme_from_dict(data: dict[str, object], source: str) -> Theme:
         raise ValueError(f"{source}: theme needs a name")
     if not isinstance(data.get("primary"), str):
         raise ValueError(f"{source}: theme needs a primary colour")
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}  # colour name -> validated colour text
     for key in _COLOR_KEYS:
         value = data.get(key)
         if value is None:
@@ -54,7 +55,7 @@ def theme_from_dict(data: dict[str, object], source: str) -> Theme:
         dark=bool(data.get("dark", True)),
         ansi=bool(data.get("ansi", False)),
         variables={str(k): str(v) for k, v in variables.items()},
-        **kwargs,  # type: ignore[arg-type]
+        **kwargs,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 from rich.text import Text
@@ -154,7 +154,7 @@ class BreakdownScreen(Screen):
     @property
     def itrac(self) -> ItracApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("ItracApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Title, header, groups, total, footer."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 from rich.text import Text
@@ -97,7 +97,7 @@ class CalendarScreen(Screen):
     @property
     def itrac(self) -> ItracApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("ItracApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Title, header, weeks, totals, footer."""
@@ -151,7 +151,9 @@ class CalendarScreen(Screen):
         head += f"{'Entr':>6} {'all deadlines':<{bar_w}}"
         self.query_one("#cal-header", Static).update(Text(head, no_wrap=True))
         weeks_only = table.filter(~pl.col("bucket").is_in(["overdue", "later"]))
-        most = max(int(weeks_only.get_column("cents").max() or 0), 1)  # later/overdue: capped
+        most = max(
+            int(cast(int, weeks_only.get_column("cents").max() or 0)), 1
+        )  # later/overdue: capped
         ol = self.query_one(CalendarList)
         ol.clear_options()
         for row in table.iter_rows(named=True):

@@ -6,7 +6,7 @@ import glob
 import os
 import shlex
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.console import Group
 from rich.table import Table
@@ -158,7 +158,7 @@ class LoadScreen(Screen):
     @property
     def itrac(self) -> ItracApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("ItracApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Path box, status/progress, recent list, mapping fields, detector report."""

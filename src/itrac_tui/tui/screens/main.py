@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from time import perf_counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 from textual import on, work
@@ -223,7 +223,7 @@ class MainScreen(Screen):
     @property
     def itrac(self) -> ItracApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("ItracApp", self.app)
 
     def compose(self) -> ComposeResult:
         """Filter bar, search box, grid + pane, footer."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import polars as pl
 from textual.app import ComposeResult
@@ -37,7 +37,7 @@ class RejectedScreen(Screen):
     @property
     def itrac(self) -> ItracApp:
         """The app, typed."""
-        return self.app  # type: ignore[return-value]
+        return cast("ItracApp", self.app)
 
     def frame(self) -> pl.DataFrame:
         """Rejected rows, then set-aside rows, in one frame."""

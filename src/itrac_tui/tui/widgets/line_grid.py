@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import polars as pl
 from rich.cells import cell_len, set_cell_size
@@ -126,7 +127,7 @@ class LineGrid(ScrollView, can_focus=True):
         self.frozen = 0
         self._version = 0  # bumped whenever widths change (keys the layout cache)
         self._layout_key: tuple[int, ...] | None = None
-        self._layout_cache: list[tuple[int, int, int, str]] = []
+        self._grid_layout: list[tuple[int, int, int, str]] = []
         self._window: tuple[int, int, list[list[str]]] = (0, 0, [])
         self._sizing: tuple[object, ...] | None = None
         self._window_span: tuple[int, int] = (0, -1)
@@ -229,7 +230,7 @@ class LineGrid(ScrollView, can_focus=True):
             values = [col.min(), col.max()]
             return max((cell_len(cell(name, v)) for v in values if v is not None), default=1)
         if dtype == pl.String and name != "pathway":
-            return int(col.str.len_chars().max() or 1)
+            return int(cast(int, col.str.len_chars().max() or 1))
         return max((cell_len(cell(name, v)) for v in col.unique().to_list()), default=1)
 
     @property
@@ -253,8 +254,8 @@ class LineGrid(ScrollView, can_focus=True):
         does not fit whole is not shown at all)."""
         width = max(self.size.width, 1)
         key = (self.scroll_offset.x, width, self._version, self.frozen, len(self.columns))
-        if self._layout_key == key and self._layout_cache:
-            return self._layout_cache
+        if self._layout_key == key and self._grid_layout:
+            return self._grid_layout
         scroll_x = self.scroll_offset.x
         fw = self.frozen_width
         out: list[tuple[int, int, int, str]] = []
@@ -277,7 +278,7 @@ class LineGrid(ScrollView, can_focus=True):
             else:
                 out.append((j, x, hi - lo, "cut"))
         self._layout_key = key
-        self._layout_cache = out
+        self._grid_layout = out
         return out
 
     def _visible_span(self) -> tuple[int, int]:
