@@ -327,7 +327,11 @@ class ItracApp(App[int]):
                         f"{len(result.files)} file(s), IEEPA duty "
                         f"{dollars(result.ieepa_duty_cents)}"
                         + "".join(f"; {n} left out: {r}" for r, n in result.excluded.items())
-                        + (f" (see {result.excluded_file.name})" if result.excluded else ""),
+                        + (
+                            f" (see {result.excluded_file.name})"
+                            if result.excluded and result.excluded_file is not None
+                            else ""
+                        ),
                     )
                 )
             elif kind == "worklist":
