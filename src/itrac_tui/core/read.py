@@ -279,6 +279,7 @@ def _csv(
         truncate_ragged_lines=extra,
         raise_if_empty=False,
         eol_char="\r" if sniffed.line_end == "\r" else "\n",
+        glob=False,  # a file named "ES003 [copy].csv" is that file, not a pattern
     )
 
 

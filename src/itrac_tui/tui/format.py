@@ -6,6 +6,7 @@ import re
 from datetime import date
 from typing import Any
 
+from itrac_tui.core.errors import printable
 from itrac_tui.core.model import PATHWAY_LABELS
 from itrac_tui.core.money import format_dollars
 from itrac_tui.core.views import PROGRAM_ALIASES
@@ -96,10 +97,11 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
 
 
 def safe_text(value: str) -> str:
-    """File text made harmless for display: ANSI escapes and control characters removed."""
+    """File text made harmless for display: control characters shown escaped (ESC as \\x1b),
+    so the user sees what the file holds and the terminal is never driven by it."""
     if not value:
         return ""
-    return _CONTROL.sub("", value) if _CONTROL.search(value) else value
+    return printable(value) if _CONTROL.search(value) else value
 
 
 def dollars(cents: int | None) -> str:

@@ -195,7 +195,9 @@ class LoadScreen(Screen):
         self.query_one(PathInput).focus()
         if self.itrac.export is not None:
             self.query_one("#status", Static).update(
-                Text(f"Loaded: {', '.join(Path(f).name for f in self.itrac.export.files)}")
+                Text(
+                    safe_text(f"Loaded: {', '.join(Path(f).name for f in self.itrac.export.files)}")
+                )
             )
             self.inspect(list(self.itrac.export.files))
 
@@ -208,7 +210,7 @@ class LoadScreen(Screen):
         status = self.query_one("#status", Static)
         status.remove_class("error")
         if text:
-            status.update(Text(text))
+            status.update(Text(safe_text(text)))
 
     def show_progress(self, message: LoadProgressed) -> None:
         """Progress of the load worker: rows read, file k of n."""
@@ -219,7 +221,7 @@ class LoadScreen(Screen):
         self.set_loading(False)
         status = self.query_one("#status", Static)
         status.add_class("error")
-        status.update(Text(reason))
+        status.update(Text(safe_text(reason)))
 
     def show_candidates(self, candidates: list[str]) -> None:
         """Tab found several completions: list them."""
@@ -228,7 +230,7 @@ class LoadScreen(Screen):
                 Path(c).name + ("/" if os.path.isdir(c) else "") for c in candidates[:30]
             )
             more = f"  (+{len(candidates) - 30} more)" if len(candidates) > 30 else ""
-            self.query_one("#status", Static).update(Text(shown + more))
+            self.query_one("#status", Static).update(Text(safe_text(shown + more)))
 
     @on(Input.Submitted, "#paths")
     def _submitted(self) -> None:
