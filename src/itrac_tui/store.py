@@ -222,7 +222,9 @@ def load_rules(path: str | Path | None = None) -> Rules:
     default = read_toml(default_rules_path())
     user = rules_path()
     layers: list[Path] = []
-    if user.is_file():
+    if user.exists() and not user.is_file():
+        _notice(user, "", "not a file (a folder or a device in its place)")
+    elif user.is_file():
         data = _read_settings(user)
         if data:
             _rule_keys(default, data, user, "")

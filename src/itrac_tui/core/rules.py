@@ -116,7 +116,18 @@ def _date(value: Any, key: str) -> date | None:
 
 
 def _words(values: Any) -> tuple[str, ...]:
-    return tuple(status_key(str(v)) for v in values)
+    if isinstance(values, str | bytes) or not isinstance(values, list | tuple):
+        raise ValueError(f"expected a list of words, not {values!r}")
+    return tuple(w for w in (status_key(str(v)) for v in values) if w)  # "" is no word
+
+
+def _count(value: Any, key: str, high: int) -> int:
+    """A whole number of days or years in 0..high (no floats, infinities or huge numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key} must be a whole number, not {value!r}")
+    if not 0 <= value <= high:
+        raise ValueError(f"{key} must be between 0 and {high:,}, not {value:,}")
+    return value
 
 
 def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
@@ -124,8 +135,8 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
     try:
         pw = data["pathways"]
         values = data.get("values", {})
-        phase1 = int(pw["phase1_days"])
-        protest = int(pw["protest_days"])
+        phase1 = _count(pw["phase1_days"], "phase1_days", 3650)
+        protest = _count(pw["protest_days"], "protest_days", 3650)
         # the v1 key (only a user's file has it now) wins over the shipped v2 default
         types = pw.get("excluded_entry_types", pw.get("cape_excluded_entry_types", []))
         excluded = tuple(str(t).zfill(2) for t in types)
@@ -136,8 +147,10 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
                 f"not {suspended!r}"
             )
         extra: dict[str, Any] = {
-            "cit_years": int(pw.get("cit_years", 2)),
-            "phase1_margin_days": int(pw.get("phase1_margin_days", 7)),
+            "cit_years": _count(pw.get("cit_years", 2), "cit_years", 20),
+            "phase1_margin_days": _count(
+                pw.get("phase1_margin_days", 7), "phase1_margin_days", 3650
+            ),
             "suspended_pathway": suspended,
             "recon_accepted_from": _date(
                 pw.get("recon_accepted_from", "2026-06-29"), "recon_accepted_from"
@@ -176,6 +189,8 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
                 for lo, hi in p.get("ranges", [])
             )
             prefixes = tuple(_digits(x, at) for x in p.get("prefixes", []))
+            if not isinstance(p.get("id"), str) or not (ranges or prefixes):
+                raise ValueError(f"programs[{i}] needs a text id and ranges or prefixes")
             programs.append(
                 Program(
                     id=str(p["id"]),
@@ -190,8 +205,10 @@ def _build(data: dict[str, Any], source: tuple[str, ...]) -> Rules:
         extra["ap_column_aliases"] = {
             k: tuple(str(a) for a in v) for k, v in data.get("ap_columns", {}).items()
         }
-    except (KeyError, TypeError, ValueError) as exc:
+    except (KeyError, TypeError, ValueError, OverflowError, AttributeError) as exc:
         raise RulesError(f"rules file {where} is not valid: {exc!s}") from None
+    if not any(p.ieepa for p in programs):
+        raise RulesError(f"rules file {where}: no IEEPA program left in the program table")
     if phase1 < 0 or protest < phase1:
         raise RulesError(f"rules file {where}: need 0 <= phase1_days <= protest_days")
     return Rules(
@@ -216,6 +233,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise RulesError(f"rules file not found: {path}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise RulesError(f"rules file {path} is not valid TOML: {exc}") from None
+    except OSError as exc:  # a folder in its place, unreadable, name too long
+        raise RulesError(f"rules file {path} cannot be read ({exc.strerror or exc})") from None
 
 
 def load_rules(*layers: str | Path | None) -> Rules:

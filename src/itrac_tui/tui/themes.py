@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,27 @@ _COLOR_KEYS = (
 )
 
 
+_STYLE_WORDS = frozenset(
+    {"bold", "italic", "underline", "reverse", "dim", "strike", "blink", "none", "not"}
+)
+
+
+def _check_variable(key: str, value: object, source: str) -> None:
+    """A theme variable must be a colour or text-style words: anything else (markup, CSS
+    fragments) would break the app's stylesheet mid-session, so the theme is refused."""
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", key):
+        raise ValueError(f"{source}: variables.{key!r} is not a variable name")
+    if not isinstance(value, str):
+        raise ValueError(f"{source}: variables.{key} must be a string")
+    try:
+        Color.parse(value)
+        return
+    except ColorParseError:
+        pass
+    if not value.split() or not set(value.lower().split()) <= _STYLE_WORDS:
+        raise ValueError(f"{source}: variables.{key} is not a colour or text style: {value!r}")
+
+
 def theme_from_dict(data: dict[str, object], source: str) -> Theme:
     """Build a Theme from a TOML table; ValueError with a short reason when invalid."""
     name = data.get("name")
@@ -50,6 +72,8 @@ def theme_from_dict(data: dict[str, object], source: str) -> Theme:
     variables = data.get("variables", {})
     if not isinstance(variables, dict):
         raise ValueError(f"{source}: [variables] must be a table")
+    for key, value in variables.items():
+        _check_variable(str(key), value, source)
     return Theme(
         name=name.strip(),
         dark=bool(data.get("dark", True)),
