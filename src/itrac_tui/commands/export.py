@@ -18,9 +18,9 @@ from itrac_tui import store
 from itrac_tui.commands import common
 from itrac_tui.core import csvfile, filing, views
 from itrac_tui.core.errors import InputError
-from itrac_tui.core.model import PATHWAYS, REASONS
+from itrac_tui.core.model import PATHWAYS
 from itrac_tui.core.money import format_dollars
-from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules
+from itrac_tui.core.rules import Rules
 
 OUTPUT_FLAGS = ("--output", "--cape-declaration", "--protest-worklist", "--rejected")
 
@@ -137,59 +137,6 @@ def _date(text: str | None, flag: str) -> date | None:
         raise InputError(f"{flag}: not a date (YYYY-MM-DD): {text!r}") from None
 
 
-def _countries(tokens: list[str]) -> tuple[str, ...]:
-    return views.country_codes(tokens)
-
-
-def _reasons(tokens: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for token in tokens:
-        key = token.strip().lower()
-        if key not in REASONS:
-            raise InputError(f"unknown reason {token!r} (valid: {', '.join(REASONS)})")
-        out.append(key)
-    return tuple(dict.fromkeys(out))
-
-
-def _statuses(tokens: list[str], rules: Rules) -> tuple[str, ...]:
-    from itrac_tui.core.normalise import status_key
-
-    valid = list(dict.fromkeys([*KNOWN_STATUSES, *rules.status_words.values()]))
-    out: list[str] = []
-    for token in tokens:
-        code = rules.status_words.get(status_key(token), token.strip().upper())
-        if code not in valid:
-            raise InputError(f"unknown status {token!r} (valid: {', '.join(valid)})")
-        out.append(code)
-    return tuple(dict.fromkeys(out))
-
-
-def _pathways(tokens: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for token in tokens:
-        key = token.strip().lower()
-        if key not in PATHWAYS:
-            raise InputError(f"unknown pathway {token!r} (valid: {', '.join(PATHWAYS)})")
-        out.append(key)
-    return tuple(dict.fromkeys(out))
-
-
-def _ch99(tokens: list[str], rules: Rules) -> tuple[str, ...]:
-    programs = list(dict.fromkeys([*(p.id for p in rules.programs), OTHER_PROGRAM]))
-    out: list[str] = []
-    for token in tokens:
-        tok = views.normalise_ch99_token(token)
-        is_code = tok[:1].isdigit() and (tok.startswith("99") or tok == "9")
-        if tok != views.NO_CH99 and tok not in programs and not is_code:
-            names = ", ".join(programs + sorted(views.PROGRAM_ALIASES) + [views.NO_CH99])
-            raise InputError(
-                f"unknown Chapter 99 filter {token!r} (valid: {names}, or a code prefix "
-                "such as 9903.01)"
-            )
-        out.append(tok)
-    return tuple(dict.fromkeys(out))
-
-
 def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
     """The ViewSpec the flags describe: the saved --view, with explicit flags overriding it."""
     spec = views.ViewSpec()
@@ -203,15 +150,15 @@ def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
         spec = saved[name]
     fields: dict[str, Any] = {}
     if (countries := _flat(args.country)) is not None:
-        fields["countries"] = _countries(countries)
+        fields["countries"] = views.country_codes(countries)
     if (ch99 := _flat(args.ch99)) is not None:
-        fields["ch99"] = _ch99(ch99, rules)
+        fields["ch99"] = views.ch99_filters(ch99, rules)
     if (statuses := _flat(args.status)) is not None:
-        fields["statuses"] = _statuses(statuses, rules)
+        fields["statuses"] = views.status_codes(statuses, rules)
     if (pathways := _flat(args.pathway)) is not None:
-        fields["pathways"] = _pathways(pathways)
+        fields["pathways"] = views.pathway_ids(pathways)
     if (reasons := _flat(getattr(args, "reason", None))) is not None:
-        fields["reasons"] = _reasons(reasons)
+        fields["reasons"] = views.reason_ids(reasons)
     if args.warnings_only:
         fields["warnings_only"] = True
     if args.liquidated_from is not None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from typing import Any, TypeVar
 
 import polars as pl
 
-from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, PATHWAYS, REASONS
+from itrac_tui.core.normalise import status_key
+from itrac_tui.core.rules import KNOWN_STATUSES, OTHER_PROGRAM, Rules
 
 # Short names users type for Chapter 99 programs (CLI --ch99 and the TUI filter bar).
 PROGRAM_ALIASES: dict[str, str] = {
@@ -221,6 +225,55 @@ def normalise_ch99_token(token: str) -> str:
     return t
 
 
+def _known(tokens: Sequence[str], valid: Sequence[str], what: str) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in tokens:
+        key = token.strip().lower()
+        if key not in valid:
+            raise InputError(f"unknown {what} {token!r} (valid: {', '.join(valid)})")
+        out.append(key)
+    return tuple(dict.fromkeys(out))
+
+
+def pathway_ids(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Pathway filter tokens (any case) as pathway ids; InputError naming the valid ones."""
+    return _known(tokens, PATHWAYS, "pathway")
+
+
+def reason_ids(tokens: Sequence[str]) -> tuple[str, ...]:
+    """Reason filter tokens (any case) as reason ids; InputError naming the valid ones."""
+    return _known(tokens, REASONS, "reason")
+
+
+def status_codes(tokens: Sequence[str], rules: Rules) -> tuple[str, ...]:
+    """Status filter tokens (codes or the rules' words: "liquidated") as status codes."""
+    valid = list(dict.fromkeys([*KNOWN_STATUSES, *rules.status_words.values()]))
+    out: list[str] = []
+    for token in tokens:
+        code = rules.status_words.get(status_key(token), token.strip().upper())
+        if code not in valid:
+            raise InputError(f"unknown status {token!r} (valid: {', '.join(valid)})")
+        out.append(code)
+    return tuple(dict.fromkeys(out))
+
+
+def ch99_filters(tokens: Sequence[str], rules: Rules) -> tuple[str, ...]:
+    """Chapter 99 filter tokens as program ids, "none" or dotted code prefixes (9903.01)."""
+    programs = list(dict.fromkeys([*(p.id for p in rules.programs), OTHER_PROGRAM]))
+    out: list[str] = []
+    for token in tokens:
+        tok = normalise_ch99_token(token)
+        is_code = tok[:1].isdigit() and (tok.startswith("99") or tok == "9")
+        if tok != NO_CH99 and tok not in programs and not is_code:
+            names = ", ".join(programs + sorted(PROGRAM_ALIASES) + [NO_CH99])
+            raise InputError(
+                f"unknown Chapter 99 filter {token!r} (valid: {names}, or a code prefix "
+                "such as 9903.01)"
+            )
+        out.append(tok)
+    return tuple(dict.fromkeys(out))
+
+
 def ch99_expr(tokens: tuple[str, ...]) -> pl.Expr:
     """Lines with any of the given programs / code prefixes (or no Chapter 99 code: "none")."""
     exprs: list[pl.Expr] = []
@@ -364,12 +417,16 @@ __all__ = [
     "ViewSpec",
     "apply_view",
     "ch99_expr",
+    "ch99_filters",
     "context_columns",
     "country_codes",
     "cycle_sort",
     "export_columns",
     "filter_expr",
     "parse_entries",
+    "pathway_ids",
+    "reason_ids",
     "search_columns",
     "search_expr",
+    "status_codes",
 ]
