@@ -91,9 +91,10 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
 
 
 def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
-    """Excel text wrappers (`="…"`) removed from every decisive cell before any parser sees
-    them (docs/rules.md §4). One pass finds the columns that have any; only those are rewritten."""
-    mapped = [f for f in FIELDS if df.get_column(canon(f)).null_count() < df.height]
+    """Excel text wrappers (`="…"`) removed from the money cells before the money parser sees
+    them (spec §4; every other field is read through normalise.clean, which removes them too).
+    One pass finds the columns that have any; only those are rewritten."""
+    mapped = [f for f in MONEY_FIELDS if df.get_column(canon(f)).null_count() < df.height]
     if not mapped:
         return df
     probes = [_c(f).str.starts_with('="').any().alias(f) for f in mapped]
@@ -453,7 +454,7 @@ def assemble(
     )
     df = _classify_rows(_derive(narrow, rules), labels, header_norms)
     # entry-level fields: normalised once per entry, and off the row frame from here on
-    entry_fields = _entry_fields(df.filter(pl.col("_eid").is_not_null()), rules)
+    entry_fields = _entry_fields(df, rules)
     df = df.drop([canon(f) for f in ENTRY_FIELDS])
     df = df.with_columns(
         _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
@@ -647,10 +648,18 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """The entry-level v2 fields (deposit date, importer, filer, recon/protest/drawback), one
     row per entry: the first value an entry's rows carry, normalised once per entry."""
     present = [f for f in ENTRY_FIELDS if used.get_column(canon(f)).null_count() < used.height]
+    keyed = used.select("_eid", *[canon(f) for f in present]).filter(pl.col("_eid").is_not_null())
     if present:
-        ent = used.group_by("_eid").agg(_c(f).drop_nulls().first() for f in present)
+        ent = keyed.group_by("_eid").agg(_c(f).first(ignore_nulls=True) for f in present)
     else:
-        ent = used.select(pl.col("_eid").unique())
+        ent = keyed.select(pl.col("_eid").unique())
+    if "entry_summary_date" in present:
+        expr = _c("entry_summary_date")
+        ent = _by_unique(
+            ent,
+            canon("entry_summary_date"),
+            {"_es_date": nz.parse_date(expr), "_es_bad": nz.date_invalid(expr)},
+        )
     ent = ent.with_columns(
         pl.lit(None, dtype=pl.String).alias(canon(f)) for f in ENTRY_FIELDS if f not in present
     )
@@ -665,8 +674,12 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     )
     return ent.select(
         "_eid",
-        nz.parse_date(_c("entry_summary_date")).alias("entry_summary_date"),
-        nz.date_invalid(_c("entry_summary_date")).alias("_w_es_date"),
+        (pl.col("_es_date") if "entry_summary_date" in present else pl.lit(None, pl.Date)).alias(
+            "entry_summary_date"
+        ),
+        (pl.col("_es_bad") if "entry_summary_date" in present else pl.lit(False)).alias(
+            "_w_es_date"
+        ),
         nz.clean(_c("importer_number")).alias("importer_number"),
         nz.clean(_c("filer_code")).str.to_uppercase().alias("_filer"),
         recon.alias("recon_flag"),
