@@ -22,7 +22,7 @@ async def burst(pilot: object, *keys: str) -> None:
     app = pilot.app  # type: ignore[attr-defined]
     for key in keys:
         app.post_message(events.Key(key, _CHARS.get(key, key if len(key) == 1 else None)))
-    for _ in range(40):
+    for _ in range(200):  # a loaded machine: up to 10 s
         await asyncio.sleep(0.05)
         if app._key_backlog is None:
             break

@@ -102,17 +102,28 @@ class ItracApp(App[int]):
                 return
             self._key_backlog = []
             try:
-                await super().on_event(event)
+                if self._accepting_keys():
+                    await super().on_event(event)
+                else:  # e.g. a picker still counting: its keys wait for the counts
+                    self._key_backlog.append(event)
             finally:
                 self._key_drain = asyncio.get_running_loop().create_task(self._drain_keys())
             return
         await super().on_event(event)
 
+    def _accepting_keys(self) -> bool:
+        """False while the top screen says its keys must wait (a dialog not filled yet)."""
+        return bool(getattr(self.screen, "accepting_keys", True))
+
     async def _drain_keys(self) -> None:
-        """Dispatch the waiting keys, each once the app is idle again."""
+        """Dispatch the waiting keys, each once the app is idle again (and the screen ready)."""
         try:
             while True:
                 await wait_for_idle(0, 0.5)
+                for _ in range(250):  # at most 5 s, then the keys go where they may
+                    if self._accepting_keys():
+                        break
+                    await asyncio.sleep(0.02)
                 backlog = self._key_backlog
                 if not backlog:
                     break

@@ -311,6 +311,11 @@ class PickerDialog(Dialog):
         self.extra_label = extra_label
         self.extra_value = extra_value
 
+    @property
+    def accepting_keys(self) -> bool:
+        """Keys typed while the counts are still coming wait for them (see ItracApp.on_event)."""
+        return self.options is not None and self.is_mounted
+
     def compose(self) -> ComposeResult:
         """The list (and the free-text field)."""
         with Vertical(classes="dialog"):
