@@ -646,23 +646,13 @@ ENTRY_FIELDS: tuple[str, ...] = (
 
 def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """The entry-level v2 fields (deposit date, importer, filer, recon/protest/drawback), one
-    row per entry: the first value an entry's rows carry, normalised once per entry."""
+    row per entry: the first value an entry's rows carry, normalised once per distinct value."""
     present = [f for f in ENTRY_FIELDS if used.get_column(canon(f)).null_count() < used.height]
     keyed = used.select("_eid", *[canon(f) for f in present]).filter(pl.col("_eid").is_not_null())
     if present:
         ent = keyed.group_by("_eid").agg(_c(f).first(ignore_nulls=True) for f in present)
     else:
         ent = keyed.select(pl.col("_eid").unique())
-    if "entry_summary_date" in present:
-        expr = _c("entry_summary_date")
-        ent = _by_unique(
-            ent,
-            canon("entry_summary_date"),
-            {"_es_date": nz.parse_date(expr), "_es_bad": nz.date_invalid(expr)},
-        )
-    ent = ent.with_columns(
-        pl.lit(None, dtype=pl.String).alias(canon(f)) for f in ENTRY_FIELDS if f not in present
-    )
     recon, recon_unclear = _flag(_c("recon_flag"), rules)
     drawback, drawback_unclear = _flag(_c("drawback_flag"), rules)
     pstatus = nz.clean(_c("protest_status"))
@@ -672,22 +662,49 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .is_in(list(rules.protest_closed_words))
         .fill_null(False)
     )
+    outputs: dict[str, dict[str, pl.Expr]] = {
+        "entry_summary_date": {
+            "entry_summary_date": nz.parse_date(_c("entry_summary_date")),
+            "_w_es_date": nz.date_invalid(_c("entry_summary_date")),
+        },
+        "importer_number": {"importer_number": nz.clean(_c("importer_number"))},
+        "filer_code": {"_filer": nz.clean(_c("filer_code")).str.to_uppercase()},
+        "recon_flag": {"recon_flag": recon, "_w_recon": recon_unclear},
+        "drawback_flag": {"drawback_flag": drawback, "_w_drawback": drawback_unclear},
+        "protest_number": {"protest_number": nz.clean(_c("protest_number"))},
+        "protest_status": {"protest_status": pstatus, "_pclosed": closed},
+    }
+    absent = {
+        "entry_summary_date": pl.Date,
+        "_w_es_date": pl.Boolean,
+        "recon_flag": pl.Boolean,
+        "_w_recon": pl.Boolean,
+        "drawback_flag": pl.Boolean,
+        "_w_drawback": pl.Boolean,
+        "_pclosed": pl.Boolean,
+    }
+    for field, outs in outputs.items():
+        if field in present:  # once per distinct value (flags and statuses have a handful)
+            ent = _by_unique(ent, canon(field), outs)
+        else:
+            ent = ent.with_columns(
+                pl.lit(None, dtype=absent.get(name, pl.String)).alias(name) for name in outs
+            )
+    false = pl.lit(False)
     return ent.select(
         "_eid",
-        (pl.col("_es_date") if "entry_summary_date" in present else pl.lit(None, pl.Date)).alias(
-            "entry_summary_date"
+        "entry_summary_date",
+        pl.col("_w_es_date").fill_null(False),
+        "importer_number",
+        "_filer",
+        pl.col("recon_flag").fill_null(False),
+        pl.col("drawback_flag").fill_null(False),
+        (pl.col("_w_recon").fill_null(false) | pl.col("_w_drawback").fill_null(false)).alias(
+            "_w_flag"
         ),
-        (pl.col("_es_bad") if "entry_summary_date" in present else pl.lit(False)).alias(
-            "_w_es_date"
-        ),
-        nz.clean(_c("importer_number")).alias("importer_number"),
-        nz.clean(_c("filer_code")).str.to_uppercase().alias("_filer"),
-        recon.alias("recon_flag"),
-        drawback.alias("drawback_flag"),
-        (recon_unclear | drawback_unclear).alias("_w_flag"),
-        nz.clean(_c("protest_number")).alias("protest_number"),
-        pstatus.alias("protest_status"),
-        closed.alias("_pclosed"),
+        "protest_number",
+        "protest_status",
+        pl.col("_pclosed").fill_null(False),
     )
 
 
