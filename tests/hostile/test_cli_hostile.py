@@ -87,3 +87,40 @@ def test_closed_stdout_ends_quietly() -> None:
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 0
     assert err == "", err
+
+
+def test_unreadable_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "export.csv"
+    src.write_text(csv_text([row(1)]))
+    real_open = Path.open
+
+    def deny(self: Path, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        if self.name == "export.csv":
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "open", deny)
+    assert main(["scan", "--as-of", AS_OF, str(src)]) == 2
+    err = capsys.readouterr().err
+    assert "Permission denied" in err and len(err.strip().splitlines()) == 1
+
+
+def test_writer_headers_and_far_dates(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    from itrac_tui.core.csvfile import ExportError, csv_ready, write_csv
+
+    frame = pl.DataFrame({"=cmd": ["=1+1"], "'=cmd": ["x"], "@sum": ["-5.00"]})
+    ready = csv_ready(frame)
+    assert ready.columns == ["'=cmd (2)", "'=cmd", "'@sum"]  # collisions made unique, all safe
+    assert ready.row(0) == ("'=1+1", "x", "-5.00")
+    late = pl.DataFrame({"d": [dt.date(9999, 12, 31)]}).with_columns(
+        pl.col("d") + pl.duration(days=180)
+    )
+    with pytest.raises(ExportError, match="past 9999"):
+        write_csv(late, tmp_path / "late.csv")
+    assert [p.name for p in tmp_path.iterdir()] == ["home"]  # nothing written, no temp file
