@@ -110,49 +110,73 @@ def totals(lines: pl.DataFrame, entry_key: str = "entry_number") -> Totals:
     return Totals(int(row[0]), int(row[1]), int(row[2] or 0))
 
 
-def breakdown(lines: pl.DataFrame, dimension: str, entry_key: str = "entry_number") -> pl.DataFrame:
-    """key, lines, entries, ieepa_duty_cents and share_bp (of the lines' IEEPA duty, in basis
-    points) per group, most duty first. A line of a list dimension counts in each of its groups."""
-    dim = resolve(dimension, lines.columns)
-    schema = {
-        "key": pl.String,
-        "lines": pl.UInt32,
-        "entries": pl.UInt32,
-        "ieepa_duty_cents": pl.Int64,
-        "share_bp": pl.Int64,
-    }
-    if not dim or lines.height == 0:
-        return pl.DataFrame(schema=schema)
-    frame = lines.select(
-        key_expr(dim).alias("key"), pl.col(entry_key).alias("__entry"), pl.col("ieepa_duty_cents")
+_SCHEMA: dict[str, type[pl.DataType]] = {
+    "key": pl.String,
+    "lines": pl.UInt32,
+    "entries": pl.UInt32,
+    "ieepa_duty_cents": pl.Int64,
+    "share_bp": pl.Int64,
+}
+
+
+def breakdown_with_totals(
+    lines: pl.DataFrame | pl.LazyFrame, dimension: str, entry_key: str = "entry_number"
+) -> tuple[pl.DataFrame, Totals]:
+    """The breakdown (see `breakdown`) and the lines' own totals, in one pass over the lines."""
+    lazy = lines.lazy()
+    schema = lazy.collect_schema()
+    dim = resolve(dimension, schema.names())
+    whole_q = lazy.select(
+        pl.len().alias("n"),
+        pl.col(entry_key).n_unique().alias("e"),
+        pl.col("ieepa_duty_cents").sum().alias("c"),
     )
-    if is_list(dim, lines.schema):
+    if not dim:
+        n, e, c = whole_q.collect().row(0)
+        return pl.DataFrame(schema=_SCHEMA), Totals(int(n), int(e) if n else 0, int(c or 0))
+    month = dim in _MONTHS  # group on an integer year-month, format the few groups after
+    day = pl.col(DIMENSIONS[dim][1]) if month else pl.lit(None)
+    key = (day.dt.year() * 100 + day.dt.month()) if month else key_expr(dim)
+    frame = lazy.select(
+        key.alias("key"), pl.col(entry_key).alias("__entry"), pl.col("ieepa_duty_cents")
+    )
+    if is_list(dim, schema):
         frame = frame.with_columns(
             pl.when(pl.col("key").list.len() == 0)
             .then(pl.lit([None], pl.List(pl.String)))
             .otherwise(pl.col("key").cast(pl.List(pl.String)))
             .alias("key")
         ).explode("key")
-    whole = int(lines.get_column("ieepa_duty_cents").sum() or 0)
-    grouped = frame.group_by("key").agg(
-        pl.len().alias("lines"),
-        pl.col("__entry").n_unique().alias("entries"),
-        pl.col("ieepa_duty_cents").sum().alias("ieepa_duty_cents"),
+    grouped_q = frame.group_by("key").agg(
+        pl.len().cast(pl.UInt32).alias("lines"),
+        pl.col("__entry").n_unique().cast(pl.UInt32).alias("entries"),
+        pl.col("ieepa_duty_cents").sum().cast(pl.Int64).alias("ieepa_duty_cents"),
     )
-    share = ((pl.col("ieepa_duty_cents") * 10_000 // whole) if whole else pl.lit(0, pl.Int64)).cast(
-        pl.Int64
-    )
-    return (
+    grouped, whole_row = pl.collect_all([grouped_q, whole_q])
+    if month:
+        ym = pl.col("key")
+        text = (ym // 100).cast(pl.String) + "-" + (ym % 100).cast(pl.String).str.zfill(2)
+        grouped = grouped.with_columns(text.alias("key"))
+    n, e, c = whole_row.row(0)
+    whole = Totals(int(n), int(e) if n else 0, int(c or 0))
+    cents = whole.ieepa_duty_cents
+    share = (pl.col("ieepa_duty_cents") * 10_000 // cents) if cents else pl.lit(0, pl.Int64)
+    table = (
         grouped.with_columns(
-            pl.col("key").fill_null(BLANK),
-            pl.col("lines").cast(pl.UInt32),
-            pl.col("entries").cast(pl.UInt32),
-            pl.col("ieepa_duty_cents").cast(pl.Int64),
+            pl.col("key").cast(pl.String).fill_null(BLANK), share.cast(pl.Int64).alias("share_bp")
         )
-        .with_columns(share.alias("share_bp"))
         .sort(["ieepa_duty_cents", "lines", "key"], descending=[True, True, False])
-        .select(list(schema))
+        .select(list(_SCHEMA))
     )
+    return table, whole
+
+
+def breakdown(lines: pl.DataFrame, dimension: str, entry_key: str = "entry_number") -> pl.DataFrame:
+    """key, lines, entries, ieepa_duty_cents and share_bp (of the lines' IEEPA duty, in basis
+    points) per group, most duty first. A line of a list dimension counts in each of its groups."""
+    if lines.height == 0:
+        return pl.DataFrame(schema=_SCHEMA)
+    return breakdown_with_totals(lines, dimension, entry_key)[0]
 
 
 def money_text(cents: pl.Expr) -> pl.Expr:
@@ -180,6 +204,7 @@ __all__ = [
     "Totals",
     "breakdown",
     "breakdown_csv",
+    "breakdown_with_totals",
     "dimension_label",
     "group_filter",
     "is_list",

@@ -21,12 +21,11 @@ from itrac_tui.core.breakdown import (
     BLANK,
     DIMENSIONS,
     Totals,
-    breakdown,
     breakdown_csv,
+    breakdown_with_totals,
     dimension_label,
     is_list,
     resolve,
-    totals,
 )
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
@@ -75,19 +74,11 @@ def group_label(dimension: str, key: str) -> str:
 
 def breakdown_view(lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> tuple[Any, Totals]:
     """The breakdown of the lines in the view and the view's own totals (core calls only)."""
-    dim = resolve(dimension, lines.columns)
     key = ENTRY_KEY if ENTRY_KEY in lines.columns else "entry_number"
-    needed = {key, "ieepa_duty_cents"}
-    if dim:
-        source = dim.split(":", 1)[1] if dim.startswith("column:") else DIMENSIONS[dim][1]
-        needed.add(source)
-    view = (
-        apply_view(lines.lazy(), replace(spec, sort=(), columns=()), search_columns(lines))
-        .select([c for c in lines.columns if c in needed])
-        .collect()
-    )
-    table = breakdown(view, dim, entry_key=key) if dim else breakdown(view, dimension, key)
-    return table, totals(view, entry_key=key)
+    lazy = lines.lazy()
+    if spec.is_filtered():
+        lazy = apply_view(lazy, replace(spec, sort=(), columns=()), search_columns(lines))
+    return breakdown_with_totals(lazy, dimension, entry_key=key)
 
 
 class BreakdownList(OptionList):
