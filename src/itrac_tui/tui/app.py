@@ -20,7 +20,9 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from itrac_tui import store
+from itrac_tui.core.model import Export
 from itrac_tui.core.read import first_line
+from itrac_tui.core.rules import Rules
 from itrac_tui.tui.format import dollars
 from itrac_tui.tui.messages import (
     AsOfChanged,
@@ -81,8 +83,8 @@ class ItracApp(App[int]):
         self.cli_mapping: dict[str, str] = dict(mapping or {})
         self.theme_name = theme_name
         self.autoload = autoload
-        self.rules: Any = None
-        self.export: Any = None
+        self.rules: Rules | None = None
+        self.export: Export | None = None
         self.lines: pl.DataFrame | None = None
         self.main_screen: MainScreen | None = None
         self.load_seconds = 0.0
@@ -165,7 +167,7 @@ class ItracApp(App[int]):
             )
 
     # --- loading -------------------------------------------------------------------------------
-    def resolve_rules(self) -> Any:
+    def resolve_rules(self) -> Rules:
         """The rules to use (shipped default, user override, --rules); may raise RulesError."""
         if self.rules is None:
             self.rules = store.load_rules(self.rules_path)
@@ -292,7 +294,9 @@ class ItracApp(App[int]):
     def _reclassify(self, as_of: date) -> None:
         from itrac_tui.core.classify import classify
 
-        lines = prepare(classify(self.export.lines, self.rules, as_of))
+        if self.export is None:  # nothing loaded yet: the next load uses the new date
+            return
+        lines = prepare(classify(self.export.lines, self.resolve_rules(), as_of))
         if not get_current_worker().is_cancelled:
             self.post_message(AsOfChanged(as_of, lines))
 
@@ -328,7 +332,7 @@ class ItracApp(App[int]):
                     path,
                     force=force,
                     submitted=claims.submitted() if claims is not None else None,
-                    max_entries=self.rules.cape.max_entries,
+                    max_entries=self.resolve_rules().cape.max_entries,
                 )
                 self.post_message(
                     ViewSaved(
@@ -349,7 +353,8 @@ class ItracApp(App[int]):
                 n = out.write_protest_worklist(view, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "rejected":
-                n = out.write_rejected(self.export.rejected, path, force=force)
+                rejected = self.export.rejected if self.export is not None else pl.DataFrame()
+                n = out.write_rejected(rejected, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "table":  # a breakdown or the calendar, ready for CSV
                 from itrac_tui.core.csvfile import write_csv

@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 from textual.message import Message
 
+from itrac_tui.core.model import Export
+from itrac_tui.core.rules import Rules
+from itrac_tui.core.summary import Summary
 from itrac_tui.core.views import ViewSpec
 
 
@@ -26,9 +28,9 @@ class LoadProgressed(Message):
 class ExportLoaded(Message):
     """An export was read, assembled and classified."""
 
-    export: Any  # itrac_tui.core.model.Export
+    export: Export
     lines: pl.DataFrame  # classified
-    rules: Any  # itrac_tui.core.rules.Rules
+    rules: Rules
     as_of: date
     paths: tuple[Path, ...]
     seconds: float
@@ -50,7 +52,7 @@ class ViewApplied(Message):
 
     spec: ViewSpec
     lines: pl.DataFrame
-    summary: Any  # itrac_tui.core.summary.Summary
+    summary: Summary
     deadlines: dict[str, pl.DataFrame]  # soonest entries by deadline kind (phase1/protest/cit)
     as_of: date
     seconds: float

@@ -4,7 +4,6 @@ summarise, and row fetching by line id. No Textual here."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 import polars as pl
 
@@ -66,7 +65,7 @@ def column_values(
     return _lazy_view(base, replace(spec, sort=()), text_columns).select(column).collect()
 
 
-def rows_of(lines: pl.DataFrame, ids: pl.Series | None) -> Any:
+def rows_of(lines: pl.DataFrame, ids: pl.Series | None) -> pl.DataFrame:
     """Full rows of the view, in view order (ids None: every line in file order)."""
     frame = lines.drop(ENTRY_KEY, strict=False)
     return frame if ids is None else frame[ids]
