@@ -163,6 +163,7 @@ def _app_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"itrac-tui {__version__}")
     _common(parser)
+    _claims(parser)
     parser.add_argument("--theme", default=None, help=f"theme name ({themes})")
     return parser
 
@@ -288,6 +289,7 @@ def _run_app(args: argparse.Namespace) -> int:
         rules=args.rules,
         mapping=args.mapping,
         theme=args.theme,
+        claims=args.claims,
     )
 
 

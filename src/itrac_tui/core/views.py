@@ -107,6 +107,7 @@ class ViewSpec:
     deadline_from: date | None = None  # the line's own deadline (core.calendar)
     deadline_to: date | None = None
     due_within: int | None = None  # days_left between 0 and this
+    claim_statuses: tuple[str, ...] = ()  # CAPE claim status as written, or "(no claim)"
     sort: tuple[tuple[str, bool], ...] = ()  # (column, descending)
     columns: tuple[str, ...] = ()  # visible columns; empty = the default set
 
@@ -128,6 +129,7 @@ class ViewSpec:
             or self.deadline_from
             or self.deadline_to
             or self.due_within is not None
+            or self.claim_statuses
         )
 
     def cleared(self) -> ViewSpec:
@@ -162,6 +164,7 @@ class ViewSpec:
             "reasons",
             "entries",
             "warning_codes",
+            "claim_statuses",
         ):
             if key in data:
                 kwargs[key] = tuple(str(v) for v in data[key])
@@ -366,6 +369,13 @@ def filter_expr(
         parts.append(pl.col("warnings").list.set_intersection(codes).list.len() > 0)
     if spec.entries:
         parts.append(pl.col("entry_number").cast(pl.String).is_in(list(spec.entries)))
+    if spec.claim_statuses:
+        from itrac_tui.core.claims import NO_CLAIM, claim_status_expr
+
+        if names is None or "claim_status" in names:
+            parts.append(claim_status_expr(spec.claim_statuses))
+        else:  # no claim results loaded: every line is without a claim
+            parts.append(pl.lit(NO_CLAIM in [s.lower() for s in spec.claim_statuses]))
     for dimension, key in spec.groups:
         dim = breakdown.resolve(dimension, names) if names is not None else dimension
         if not dim:

@@ -26,6 +26,8 @@ from itrac_tui.core.rules import Rules
 from itrac_tui.tui.format import dollars
 from itrac_tui.tui.messages import (
     AsOfChanged,
+    ClaimsFailed,
+    ClaimsLoaded,
     ExportLoaded,
     LoadFailed,
     LoadProgressed,
@@ -75,8 +77,11 @@ class ItracApp(App[int]):
         mapping: dict[str, str] | None = None,
         theme_name: str | None = None,
         autoload: bool = True,
+        claims: Sequence[str | Path] = (),
     ) -> None:
         super().__init__()
+        self.claims_paths: list[str] = [str(c) for c in claims]  # --claims, read on first load
+        self.claims: Any = None  # itrac_tui.core.claims.Claims once read
         self.current_files: list[str] = [str(f) for f in files]
         self.as_of: date = as_of or date.today()
         self.rules_path = rules_path
@@ -218,7 +223,11 @@ class ItracApp(App[int]):
             export = load_export(paths, rules, mapping=mapping, progress=progress, saved=saved)
             progress(f"Classifying {export.lines.height:,} lines", export.rows_read, 0)
             as_of = self.as_of
-            lines = classify(export.lines, rules, as_of)
+            if self.claims_paths and self.claims is None:
+                from itrac_tui.core.claims import read_claims
+
+                self.claims = read_claims(self.claims_paths)
+            lines = self._with_claims(classify(export.lines, rules, as_of))
             core_seconds = perf_counter() - started
             lines = prepare(lines)
             prime(lines)
@@ -296,7 +305,7 @@ class ItracApp(App[int]):
 
         if self.export is None:  # nothing loaded yet: the next load uses the new date
             return
-        lines = prepare(classify(self.export.lines, self.resolve_rules(), as_of))
+        lines = prepare(self._with_claims(classify(self.export.lines, self.resolve_rules(), as_of)))
         if not get_current_worker().is_cancelled:
             self.post_message(AsOfChanged(as_of, lines))
 
@@ -492,6 +501,55 @@ class ItracApp(App[int]):
         """ctrl+q and the palette's Quit: the same question as q."""
         self.action_quit_app()
 
+    # --- CAPE claim results --------------------------------------------------------------------
+    def _with_claims(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """The lines with claim_status / claim_number / claim_error when claims are loaded."""
+        if self.claims is None:
+            return lines
+        from itrac_tui.core.claims import attach_claims
+
+        return attach_claims(lines, self.claims)
+
+    def load_claims(self, path: str) -> None:
+        """Read a CAPE Claim Details CSV (worker) and give every line its claim result."""
+        self._load_claims(path)
+
+    @work(thread=True, exclusive=True, group="claims")
+    def _load_claims(self, path: str) -> None:
+        from itrac_tui.core.claims import attach_claims, read_claims, summarise_claims
+        from itrac_tui.core.errors import InputError
+
+        try:
+            claims = read_claims([*self.claims_paths, path])
+            lines = attach_claims(self.lines, claims) if self.lines is not None else None
+        except InputError as exc:
+            self.post_message(ClaimsFailed(first_line(exc)))
+            return
+        summary = summarise_claims(claims, lines) if lines is not None else None
+        self.post_message(ClaimsLoaded(claims, lines, path, summary))
+
+    def on_claims_loaded(self, message: ClaimsLoaded) -> None:
+        """Claim results read: show them on every line and in the pane."""
+        self.claims = message.claims
+        self.claims_paths = list(message.claims.claim_files)
+        if message.lines is not None:
+            self.lines = message.lines
+            if self.main_screen is not None:
+                self.main_screen.refresh_view()
+        s = message.summary
+        if s is not None:
+            statuses = ", ".join(f"{k or '(blank)'} {n:,}" for k, n in s.by_status.items())
+            self.notify(
+                f"Claims: {s.entries:,} entries ({statuses}); {s.not_in_export:,} not in this "
+                "export. Claimed entries are left out of new declarations.",
+                timeout=8,
+                markup=False,
+            )
+
+    def on_claims_failed(self, message: ClaimsFailed) -> None:
+        """A claims file that is not one: one line."""
+        self.notify(message.reason, severity="error", timeout=10, markup=False)
+
     def action_reconcile(self) -> None:
         """Reconcile with accounts payable (screen from another module, imported lazily)."""
         if self.lines is None or self.export is None:
@@ -557,6 +615,7 @@ def run_app(
     rules: str | None,
     mapping: str | None,
     theme: str | None,
+    claims: Sequence[str] | None = None,
 ) -> int:
     """Run the workbench (files empty: the bundled sample); returns the exit code."""
     from itrac_tui.core.errors import InputError
@@ -570,6 +629,13 @@ def run_app(
     except InputError as exc:
         print(f"itrac-tui: {first_line(exc)}", file=sys.stderr)
         return 2
-    app = ItracApp(files, as_of=as_of, rules_path=rules, mapping=explicit, theme_name=theme)
+    app = ItracApp(
+        files,
+        as_of=as_of,
+        rules_path=rules,
+        mapping=explicit,
+        theme_name=theme,
+        claims=claims or (),
+    )
     code = app.run()
     return int(code or 0)

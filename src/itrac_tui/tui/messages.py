@@ -67,6 +67,23 @@ class AsOfChanged(Message):
 
 
 @dataclass(eq=False)
+class ClaimsLoaded(Message):
+    """CAPE claim results were read and attached to the lines."""
+
+    claims: Any  # itrac_tui.core.claims.Claims
+    lines: pl.DataFrame | None
+    path: str
+    summary: Any  # itrac_tui.core.claims.ClaimsSummary | None
+
+
+@dataclass(eq=False)
+class ClaimsFailed(Message):
+    """A claims file could not be used (one line)."""
+
+    reason: str
+
+
+@dataclass(eq=False)
 class ViewSaved(Message):
     """A file was written (CSV of the view, CAPE declaration, worklist, rejected rows)."""
 

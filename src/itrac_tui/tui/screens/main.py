@@ -193,6 +193,30 @@ class MainScreen(Screen):
             "copy.entries",
             False,
         ),
+        _b(
+            "C",
+            "load_claims",
+            "Claims",
+            "Load CAPE claim results (Claim Details CSV)",
+            "file.claims",
+            False,
+        ),
+        _b(
+            "S",
+            "filter_claim_status",
+            "Claim status",
+            "Filter: CAPE claim status",
+            "filter.claim_status",
+            False,
+        ),
+        _b(
+            "m",
+            "toggle_may_reject",
+            "May reject",
+            "Filter: lines CAPE may reject (§10 pre-flight warnings; toggle)",
+            "filter.may_reject",
+            False,
+        ),
         _b("escape", "escape", "Clear search", "Clear the search", "main.escape", False),
     ]
 
@@ -403,7 +427,11 @@ class MainScreen(Screen):
         columns = visible_columns(self.spec, lines, self.mapped_headers())
         grid.set_frame(lines, columns, self.spec.sort, ids=ids)
         self.query_one(PathwayPane).show(
-            message.summary, message.deadlines, message.as_of, self.spec.pathways
+            message.summary,
+            message.deadlines,
+            message.as_of,
+            self.spec.pathways,
+            view=message.lines,
         )
         self.query_one(TotalsBand).show(message.summary, self.spec.pathways)
         self.query_one(FilterBar).show(self.spec, message.lines.height, lines.height)
@@ -825,6 +853,59 @@ class MainScreen(Screen):
     def action_toggle_warnings(self) -> None:
         """Only lines with warnings (toggle)."""
         self.set_spec(replace(self.spec, warnings_only=not self.spec.warnings_only))
+
+    # --- CAPE claim results and pre-flight ------------------------------------------------------
+    def action_load_claims(self) -> None:
+        """Ask for a CAPE Claim Details CSV and load it (worker in the app)."""
+        from itrac_tui.tui.screens.reconcile.dialogs import PathSuggester
+
+        def done(value: str | None) -> None:
+            if value and value.strip():
+                self.itrac.load_claims(str(Path(value.strip()).expanduser()))
+
+        self.app.push_screen(
+            TextDialog(
+                "CAPE claim results (ACE Portal Claim Details CSV)",
+                "",
+                hint="Tab: complete    Enter: load    Escape: cancel",
+                suggester=PathSuggester(),
+            ),
+            done,
+        )
+
+    def action_filter_claim_status(self) -> None:
+        """Pick CAPE claim statuses, "(no claim)" included (with counts)."""
+        if self.itrac.lines is None:
+            return
+
+        def apply(chosen: list[str], _extra: str) -> None:
+            self.set_spec(replace(self.spec, claim_statuses=tuple(chosen)))
+
+        dialog = self._open_picker("CAPE claim status", apply)
+        self._count_claim_status(dialog, self.spec)
+
+    @work(thread=True, exclusive=True, group="counts")
+    def _count_claim_status(self, dialog: PickerDialog, spec: ViewSpec) -> None:
+        from itrac_tui.core.claims import NO_CLAIM
+
+        lines = self.itrac.lines
+        assert lines is not None
+        if "claim_status" in lines.columns:
+            values = self._others(spec, "claim_status", claim_statuses=())
+            counts = values.group_by(pl.col("claim_status").fill_null(NO_CLAIM)).len()
+            rows = counts.sort(["len", "claim_status"], descending=[True, False]).iter_rows()
+        else:
+            rows = iter([(NO_CLAIM, self._others(spec, "line_id", claim_statuses=()).height)])
+        chosen = {c.lower() for c in spec.claim_statuses}
+        options = [(f"{st:<24} {n:>10,}", st, st.lower() in chosen) for st, n in rows]
+        self.app.call_from_thread(dialog.populate, options)
+
+    def action_toggle_may_reject(self) -> None:
+        """Only the lines CAPE may reject: §10 pre-flight warnings (toggle)."""
+        from itrac_tui.core.preflight import PREFLIGHT_WARNINGS
+
+        on = set(self.spec.warning_codes) == set(PREFLIGHT_WARNINGS)
+        self.set_spec(replace(self.spec, warning_codes=() if on else PREFLIGHT_WARNINGS))
 
     def action_clear_filters(self) -> None:
         """Clear every filter (sort and columns stay)."""

@@ -33,7 +33,14 @@ def describe(spec: ViewSpec) -> list[str]:
     if spec.reasons:
         parts.append("reason " + ",".join(safe_text(r) for r in spec.reasons))
     if spec.warning_codes:
-        parts.append("warning " + ",".join(safe_text(w) for w in spec.warning_codes))
+        from itrac_tui.core.preflight import PREFLIGHT_WARNINGS
+
+        if set(spec.warning_codes) == set(PREFLIGHT_WARNINGS):
+            parts.append("CAPE may reject")
+        else:
+            parts.append("warning " + ",".join(safe_text(w) for w in spec.warning_codes))
+    if spec.claim_statuses:
+        parts.append("claim " + ",".join(safe_text(c) for c in spec.claim_statuses))
     if spec.entries:
         first = safe_text(spec.entries[0])
         parts.append(

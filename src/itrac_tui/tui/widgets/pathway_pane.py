@@ -116,6 +116,23 @@ class TotalsBand(Static):
         self.update(band_text(summary, active, max(self.size.width - 2, 40)))
 
 
+def cape_lines(summary: Any, view: pl.DataFrame | None, width: int) -> Text:
+    """The pane's CAPE figures: the pool's interest (an estimate, §10) and, with claim results,
+    Phase 1 dollars claimed vs not yet claimed (core.claims.claimed_cents)."""
+    from itrac_tui.core.claims import claimed_cents
+
+    out = Text()
+    interest = [summary.pathways[p].interest_estimate_cents for p in POOL_PATHWAYS]
+    if any(i is not None for i in interest):
+        money = dollars(sum(i or 0 for i in interest))
+        out.append(f"{'  + interest (estimate)':<{width - 17}}{money:>17}\n", "italic")
+    if view is not None and "claim_status" in view.columns:
+        claimed, unclaimed = claimed_cents(view)
+        out.append(f"{'Phase 1 claimed':<{width - 17}}{dollars(claimed):>17}\n")
+        out.append(f"{'Phase 1 not yet claimed':<{width - 17}}{dollars(unclaimed):>17}\n")
+    return out
+
+
 class PathwayPane(Vertical):
     """Summary of the current view, as `itrac-tui scan --json` would compute it."""
 
@@ -163,10 +180,12 @@ class PathwayPane(Vertical):
         deadlines: dict[str, pl.DataFrame],
         as_of: date,
         active: tuple[str, ...],
+        view: pl.DataFrame | None = None,
     ) -> None:
         """Fill the pane from a core Summary (figures as `scan --json`) and the soonest
-        deadlines by kind (phase1, protest, cit)."""
-        self._last = (summary, deadlines, as_of, active)
+        deadlines by kind (phase1, protest, cit); `view` (the view's summary columns) gives
+        the CAPE lines (claimed / not yet claimed)."""
+        self._last = (summary, deadlines, as_of, active, view)
         narrow = self.has_class("narrow")
         width = 38 if narrow else _WIDTH
         self.query_one("#pane-asof", Static).update(Text(f"As of {as_of.isoformat()}  (a: change)"))
@@ -196,6 +215,7 @@ class PathwayPane(Vertical):
         foot = Text()
         pool = dollars(summary.refundable_pool_cents)
         foot.append(f"{'Refundable pool':<{width - 17}}{pool:>17}\n", "bold")
+        foot.append_text(cape_lines(summary, view, width))
         foot.append_text(
             deadline_lines("Leaving Phase 1 soonest", deadlines.get("phase1"), as_of, width)
         )
