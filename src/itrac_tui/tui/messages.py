@@ -9,6 +9,7 @@ from pathlib import Path
 import polars as pl
 from textual.message import Message
 
+from itrac_tui.core.claims import Claims, ClaimsSummary
 from itrac_tui.core.model import Export
 from itrac_tui.core.rules import Rules
 from itrac_tui.core.summary import Summary
@@ -70,10 +71,10 @@ class AsOfChanged(Message):
 class ClaimsLoaded(Message):
     """CAPE claim results were read and attached to the lines."""
 
-    claims: Any  # itrac_tui.core.claims.Claims
+    claims: Claims
     lines: pl.DataFrame | None
     path: str
-    summary: Any  # itrac_tui.core.claims.ClaimsSummary | None
+    summary: ClaimsSummary | None
 
 
 @dataclass(eq=False)
