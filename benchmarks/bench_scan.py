@@ -149,7 +149,7 @@ def duckdb_sql(path: Path, mapping: dict[str, str], rules: Any, as_of: date) -> 
     """One query: per-pathway and per-reason lines, entries and IEEPA duty of a separate-rows
     (ES-003) export with line numbers.
 
-    Follows the rules as the scan does (ITRAC-RULES.md §5-§7, v2): lines are (entry, line
+    Follows the rules as the scan does (docs/rules.md §5-§7, v2): lines are (entry, line
     number); a line's IEEPA duty is the duty on its IEEPA Chapter 99 rows; entry-level fields
     are the same on every row of a line; the pathway checks run in the spec's order, with the
     rules file's program table, status words, days, entry types and flag words.

@@ -1,7 +1,7 @@
 """Realistic ACE ITRAC exports for tests and benchmarks, with an oracle independent of the core.
 
 A *logical* dataset (entries, lines, Chapter 99 components; money in integer cents) is rendered
-into the layouts of ITRAC-RULES.md §3 (`es003`, `same_row`, `legacy`, `xlsx`), optionally with
+into the layouts of docs/rules.md §3 (`es003`, `same_row`, `legacy`, `xlsx`), optionally with
 junk rows planted. `expected_summary` recomputes `itrac-tui scan --json` in plain Python from
 the logical dataset, following the spec and nothing of `itrac_tui`.
 
@@ -331,7 +331,7 @@ _PROTEST_STATUSES = ("OPEN", "", "PENDING", "DENIED", "APPROVED", "WITHDRAWN", "
 _ALPHA3 = {a2: a3 for a2, a3, _ in COUNTRIES}
 
 # ---------------------------------------------------------------------------------------------
-# Entry numbers (ITRAC-RULES.md §4)
+# Entry numbers (docs/rules.md §4)
 # ---------------------------------------------------------------------------------------------
 
 
@@ -466,7 +466,7 @@ def _build(
     flags: bool = False,
 ) -> Dataset:
     """Resolve scenarios to components and add realistic context columns; `flags` draws
-    protest, drawback and unclear recon flags on a few entries (ITRAC-RULES v2 §7)."""
+    protest, drawback and unclear recon flags on a few entries (docs/rules.md §7)."""
     n_e, n_l = len(entry_number), len(line_entry)
     e_date = entry_date.astype(np.int64)
     # --- entry context
@@ -1332,7 +1332,7 @@ def write_export(
 
 
 # ---------------------------------------------------------------------------------------------
-# Oracle (pure Python, integer cents, ITRAC-RULES.md §5-§7; shares nothing with itrac_tui)
+# Oracle (pure Python, integer cents, docs/rules.md §5-§7; shares nothing with itrac_tui)
 # ---------------------------------------------------------------------------------------------
 
 _STATUS = {
@@ -1982,7 +1982,7 @@ edit by hand. All three export layouts hold the SAME logical export: {es["entrie
 no line number, alpha-3 origins, `($1.00)` negatives, dashless entry numbers, status words, \
 split between entries |
 | `ap_sample.csv` | the importer's accounts-payable duty records for those entries |
-| `worked_example.csv` | ITRAC-RULES.md §7 worked example, same-row layout |
+| `worked_example.csv` | docs/rules.md §7 worked example, same-row layout |
 
 ## Expected `itrac-tui scan --json` (es003_sample.csv, as of {es["as_of"]})
 
@@ -1995,7 +1995,7 @@ rows were read. Separate Chapter 99 rows come in CBP's order (before their commo
 Refundable pool: **{es["refundable_pool"]}**. Warnings: check_digit on
 {es["warnings"].get("check_digit", 0)} lines (entries {", ".join(bad)}). Status `PENDING` is
 AD/CVD pending at Commerce (hold, `adcvd_pending`); `SUS`/`EXT` go to CAPE Phase 1 (CAPE takes
-them now, ITRAC-RULES v2); entry EX7-3161402 has a protest on file (number, blank status:
+them now, docs/rules.md); entry EX7-3161402 has a protest on file (number, blank status:
 `protest_on_file`, warned `protest_status_blank`). One RLQ line carries a negative IEEPA credit.
 Boundaries as of 2026-11-22: liquidated 2026-09-03 (80 days) is CAPE Phase 1, 2026-09-02 (81)
 protest, 2026-05-26 (180) protest, 2026-05-25 (181) CIT, 2026-12-05 (future, 0 days) CAPE

@@ -1,4 +1,4 @@
-"""Real-world exports (the shared fixtures, each with its PROVENANCE.md) read as ITRAC-RULES v2
+"""Real-world exports (the shared fixtures, each with its PROVENANCE.md) read as docs/rules.md
 says; skipped when the shared folder is absent."""
 
 from __future__ import annotations

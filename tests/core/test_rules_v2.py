@@ -1,4 +1,4 @@
-"""ITRAC-RULES v2 (§2, §4, §5, §7): flags, reasons in order, deadlines, values, file notices."""
+"""docs/rules.md (§2, §4, §5, §7): flags, reasons in order, deadlines, values, file notices."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The spec's worked example (ITRAC-RULES §7), as of 2026-04-20: the seed of the golden test."""
+"""The spec's worked example (docs/rules.md §7), as of 2026-04-20: the seed of the golden test."""
 
 from __future__ import annotations
 

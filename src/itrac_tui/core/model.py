@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from itrac_tui.core.kinds import REASON_VALUES
+
 # Pathway ids, in display order: the refundable pool first, then the non-refundable kinds.
 POOL_PATHWAYS: tuple[str, ...] = ("cape_phase1", "protest", "cit", "hold", "review")
 EXCLUDED_PATHWAYS: tuple[str, ...] = ("stacked_zero", "zero_duty", "not_ieepa")
@@ -23,26 +25,7 @@ PATHWAY_LABELS: dict[str, str] = {
 
 # Why a line is on its pathway (docs/rules.md §7), in the order the checks run; excluded lines
 # carry their pathway id as the reason. REASON_TEXT explains each in one sentence.
-REASONS: tuple[str, ...] = (
-    "entry_type",
-    "tib_status",
-    "drawback",
-    "protest_on_file",
-    "recon_flagged",
-    "adcvd_pending",
-    "suspended",
-    "extended",
-    "under_review",
-    "unliquidated",
-    "no_liquidation_columns",
-    "no_liquidation_date",
-    "liquidated_recently",
-    "protest_window",
-    "protest_window_closed",
-    "unknown_status",
-    "blank_ieepa_duty",
-    *EXCLUDED_PATHWAYS,
-)
+REASONS: tuple[str, ...] = REASON_VALUES
 REASON_TEXT: dict[str, str] = {
     "entry_type": "Entry type CAPE does not accept (the rules' cape_excluded_entry_types): "
     "review how to claim it.",

@@ -220,6 +220,9 @@ CIT_CAVEAT = (
     " that clock starts is disputed."
 )
 
+# The same caveat where a line of the pane has room for a few words only.
+CIT_CAVEAT_SHORT = "estimate: 1581(i) start is disputed"
+
 
 def pathway_label(pathway: str) -> str:
     """Display name of a pathway id."""

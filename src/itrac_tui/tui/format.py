@@ -54,25 +54,6 @@ SHORT_LABELS: dict[str, str] = {**PATHWAY_LABELS, "protest": "Protest"}
 # Columns the grid never cuts (they widen or leave the screen whole): money, counts, dates, ids.
 WHOLE_COLUMNS: frozenset[str] = frozenset({"entry_number", "line_no", "pathway", "days_left"})
 
-# One sentence per reason (docs/rules.md §7): why the line is on its pathway, for the line detail.
-REASON_SENTENCES: dict[str, str] = {
-    "entry_type": "Entry type CAPE does not take (08, 09, 47, 23): check it by hand.",
-    "tib_status": "Temporary-import bond status (TIB): CAPE refuses it; check it by hand.",
-    "drawback": "Drawback claimed on the entry: CAPE refuses it; check it by hand.",
-    "protest_on_file": "A protest is on file: the refund follows that protest, not CAPE.",
-    "recon_flagged": "Flagged for reconciliation: CAPE refuses it until reconciliation ends.",
-    "adcvd_pending": "AD/CVD pending at Commerce: CAPE refuses it until liquidation.",
-    "suspended": "Suspended: CAPE takes it now; the refund comes at liquidation.",
-    "extended": "Liquidation extended: CAPE takes it now; the refund comes at liquidation.",
-    "under_review": "Under review: CAPE takes it now; the refund comes at liquidation.",
-    "unliquidated": "Not liquidated yet: declare it in CAPE Phase 1.",
-    "no_liquidation_columns": "The file has no liquidation columns: the pathway cannot be told.",
-    "no_liquidation_date": "Liquidated but without a date: the pathway cannot be told.",
-    "liquidated_recently": "Liquidated within 80 days: CAPE Phase 1 takes it until Phase 1 closes.",
-    "protest_window": "Liquidated 81-180 days ago: file a protest (CF-19) before the deadline.",
-    "protest_window_closed": "Protest window closed: only the Court of International Trade (CIT).",
-    "unknown_status": "Liquidation status not recognised: check it by hand.",
-}
 
 # Columns shown first by default: what decides the refund, then context columns.
 # Triage order (issue #11): who, where it goes and why, how much, by when; then the goods.

@@ -13,7 +13,8 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from itrac_tui.tui.format import REASON_SENTENCES, SHORT_LABELS, cell, label, safe_text
+from itrac_tui.core.model import REASON_TEXT
+from itrac_tui.tui.format import SHORT_LABELS, cell, label, safe_text
 from itrac_tui.tui.screens.page import PageScreen
 
 
@@ -34,7 +35,7 @@ def pathway_sentence(line: dict[str, Any]) -> str:
     if not reason:
         return ""
     pathway = SHORT_LABELS.get(str(line.get("pathway")), str(line.get("pathway")))
-    sentence = REASON_SENTENCES.get(str(reason), safe_text(str(reason)))
+    sentence = REASON_TEXT.get(str(reason), safe_text(str(reason)))
     if line.get("pathway") == "cit" and line.get("cit_deadline"):
         sentence += " The CIT date is an estimate."
     return f"{pathway}: {sentence}"

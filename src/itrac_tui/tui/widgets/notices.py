@@ -14,9 +14,9 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from itrac_tui.core.model import Warning_
+from itrac_tui.core.model import REASON_TEXT, Warning_
 from itrac_tui.core.summary import WARNING_MESSAGES, line_warnings
-from itrac_tui.tui.format import REASON_SENTENCES, safe_text
+from itrac_tui.tui.format import safe_text
 
 # file-level notices in TUI words (the core's messages may name CLI flags)
 FILE_NOTICES: dict[str, str] = {
@@ -51,7 +51,7 @@ def collect_notices(lines: pl.DataFrame, file_notices: tuple[Warning_, ...]) -> 
     if "reason" in lines.columns:
         counts = held.group_by("pathway", "reason").len().sort("len", descending=True)
         for pathway, reason, n in counts.iter_rows():
-            why = REASON_SENTENCES.get(str(reason), str(reason))
+            why = REASON_TEXT.get(str(reason), str(reason))
             out.append(Notice("reason", str(reason), n, f"{n:,} line(s) {pathway}: {why}"))
     else:
         for pathway, n in held.group_by("pathway").len().sort("pathway").iter_rows():

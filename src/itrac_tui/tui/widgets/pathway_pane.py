@@ -17,6 +17,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from itrac_tui.core.model import PATHWAYS, POOL_PATHWAYS
+from itrac_tui.core.summary import CIT_CAVEAT_SHORT
 from itrac_tui.tui.format import SHORT_LABELS, dollars, safe_text
 
 NARROW_LABELS: dict[str, str] = {
@@ -29,7 +30,6 @@ NARROW_LABELS: dict[str, str] = {
     "zero_duty": "Zero",
     "not_ieepa": "Not IEEPA",
 }
-CIT_CAVEAT = "estimate: 1581(i) start is disputed"
 _WIDTH = 45  # text width inside the pane
 
 
@@ -236,7 +236,7 @@ class PathwayPane(Vertical):
             )
             room = width - len(head) - 1
             foot.append(head + (f" {money:>{room}}" if room >= len(money) else "") + "\n")
-            foot.append(f"  {CIT_CAVEAT}\n", "italic")
+            foot.append(f"  {CIT_CAVEAT_SHORT}\n", "italic")
         self.query_one("#pane-foot", Static).update(foot)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
