@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.core import normalise as nz
-from itrac_tui.core.columns import FIELDS, MONEY_FIELDS, norm_header, norm_header_expr
+from itrac_tui.core.columns import ENTRY_FIELDS, FIELDS, MONEY_FIELDS, norm_header, norm_header_expr
 from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.read import FILE_COL, RAGGED_COL, ROW_COL
@@ -631,17 +631,6 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     empty = pl.lit([], dtype=pl.List(pl.String))
     lines = lines.join(flagged, on="line_id", how="left", maintain_order="left")
     return lines.with_columns(pl.col("warnings").fill_null(empty)).drop([f"_f_{k}" for k in flags])
-
-
-ENTRY_FIELDS: tuple[str, ...] = (
-    "entry_summary_date",
-    "importer_number",
-    "filer_code",
-    "recon_flag",
-    "protest_number",
-    "protest_status",
-    "drawback_flag",
-)
 
 
 def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:

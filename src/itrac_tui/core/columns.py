@@ -11,6 +11,16 @@ import polars as pl
 from itrac_tui.core.errors import InputError, MissingColumns
 from itrac_tui.core.rules import Rules
 
+# Entry-level fields (deposit date, importer, filer, recon/protest/drawback): one value per entry.
+ENTRY_FIELDS: tuple[str, ...] = (
+    "entry_summary_date",
+    "importer_number",
+    "filer_code",
+    "recon_flag",
+    "protest_number",
+    "protest_status",
+    "drawback_flag",
+)
 FIELDS: tuple[str, ...] = (
     "entry_number",
     "line_number",
@@ -25,13 +35,7 @@ FIELDS: tuple[str, ...] = (
     "liquidation_status",
     "entry_type",
     "entry_date",
-    "entry_summary_date",
-    "importer_number",
-    "filer_code",
-    "recon_flag",
-    "protest_number",
-    "protest_status",
-    "drawback_flag",
+    *ENTRY_FIELDS,
 )
 # Fields that may name the same column as an earlier field (Entry Summary Date is the entry date
 # too when the file has no Entry Date).
