@@ -35,8 +35,8 @@ WARNING_MESSAGES: dict[str, str] = {
     " file (kept out of CAPE)",
     "unclear_flag": "reconciliation/drawback indicator not Y/N: read as set (kept out of CAPE"
     " Phase 1)",
-    "phase1_cliff": "CAPE Phase 1 line within days of phase1_until: declare now or it falls to"
-    " protest",
+    "phase1_cliff": "CAPE Phase 1 closes soon (within the rules' phase1_margin_days of"
+    " phase1_until): declare now or it falls to protest",
     "rlq_phase1": "reliquidated line in CAPE Phase 1: the 90 days of 19 USC 1501 run from the"
     " original liquidation; check it",
     **PREFLIGHT_MESSAGES,
