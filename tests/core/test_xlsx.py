@@ -141,3 +141,78 @@ def test_unreadable_workbook_is_one_line(tmp_path: Path) -> None:
     with pytest.raises(read.XlsxError) as info:
         read.read_xlsx_file(bad)
     assert "\n" not in str(info.value) and "not a readable XLSX workbook" in str(info.value)
+
+
+def _sheet(path: Path, rows: list[list[object]], *, inline: bool = False, at: int = 0) -> Path:
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": inline})
+    ws = wb.add_worksheet("Main Report")
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            if v is not None:
+                ws.write(r + at, c, v)
+    wb.close()
+    return path
+
+
+def _reader_names(path: Path) -> tuple[str, ...]:
+    import fastexcel
+
+    sheet = fastexcel.read_excel(str(path)).load_sheet("Main Report", dtypes="string")
+    return tuple(c.name for c in sheet.available_columns())
+
+
+@pytest.mark.parametrize("inline", [False, True])  # shared strings, inline strings
+def test_header_row_read_ahead_equals_the_readers(tmp_path: Path, inline: bool) -> None:
+    rows: list[list[object]] = [[" Entry ", "Duty & Fees", "Ünïcode <x>"], ["E1", 1.5, "a"]]
+    path = _sheet(tmp_path / "h.xlsx", rows, inline=inline)
+    assert read.quick_headers(path, "Main Report") == _reader_names(path)
+    assert read.xlsx_headers(path) == ("Entry", "Duty & Fees", "Ünïcode <x>")
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [["a", None, "c"], [1, 2, 3]],  # a blank header cell
+        [["a", "a"], [1, 2]],  # a repeated header
+        [["a", 2024], [1, 2]],  # a number as header
+        [["a", "b"], [1, 2, 3]],  # data wider than the header
+    ],
+)
+def test_unsure_header_rows_are_parsed(tmp_path: Path, rows: list[list[object]]) -> None:
+    path = _sheet(tmp_path / "odd.xlsx", rows)
+    assert read.quick_headers(path, "Main Report") is None
+    assert read.xlsx_headers(path) == tuple(n.strip() for n in _reader_names(path))
+
+
+def test_header_row_lower_down_is_the_used_ranges_first(tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "low.xlsx", [["a", "b"], [1, 2]], at=2)
+    assert read.quick_headers(path, "Main Report") == _reader_names(path) == ("a", "b")
+    assert read.xlsx_headers(path) == ("a", "b")
+
+
+def test_only_the_asked_columns_are_converted_with_their_error_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "err.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Main Report")
+    ws.write_row(0, 0, ["a", "b", "c", "d"])
+    ws.write_row(1, 0, ["x", 1, 2, 3])
+    ws.write_formula(2, 0, "=NA()", None, "#N/A")
+    ws.write_formula(2, 2, '=1+"a"', None, "#VALUE!")
+    ws.write(2, 3, 4)
+    wb.close()
+    asked: list[object] = []
+    real = read.read_xlsx_sheet
+
+    def spy(p: Path, **kw: object) -> object:
+        asked.append(kw.get("columns"))
+        return real(p, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(read, "read_xlsx_sheet", spy)
+    frame = read.read_xlsx_file(path, columns=["c", "d"])
+    assert asked == [[2, 3]]
+    assert frame.columns == [read.ROW_COL, "c", "d"]
+    assert frame["c"].to_list() == ["2", "#VALUE!"] and frame["d"].to_list() == ["3", "4"]
+    whole = read.read_xlsx_file(path)
+    assert whole["a"].to_list() == ["x", "#N/A"] and whole["c"].to_list() == ["2", "#VALUE!"]

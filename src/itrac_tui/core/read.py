@@ -368,26 +368,48 @@ def pick_sheet(names: Sequence[str], preferred: str | None = PREFERRED_SHEET) ->
 
 
 def read_xlsx_sheet(
-    path: Path, *, header: bool = True, preferred: str | None = PREFERRED_SHEET
+    path: Path,
+    *,
+    header: bool = True,
+    preferred: str | None = PREFERRED_SHEET,
+    columns: Sequence[int] | None = None,
+    expect: Sequence[str] | None = None,
 ) -> pl.DataFrame:
     """Every cell of the chosen sheet as text (typed cells, dates as Excel serials, as written).
 
     With `header` the first row names the columns; without it they are column_0, column_1, ...
+    `columns` (indices in the sheet's used range) converts only those; `expect` is the header
+    row the caller read ahead (quick_headers): a sheet whose header row differs is refused.
     """
     reader = _open_workbook(path)
     sheet = pick_sheet(reader.sheet_names, preferred)
     if sheet is None:
         raise XlsxError(f"{path}: the workbook has no sheets", "no sheets")
+    use = None if columns is None else sorted(set(columns))
+    # the error cells are looked for while the reader parses (it lets go of the interpreter)
+    found: list[tuple[tuple[int, int], list[tuple[int, int, str]]]] = []
+    errors = threading.Thread(target=lambda: found.append(_error_cells(path, sheet)), daemon=True)
+    errors.start()
     try:
-        loaded = reader.load_sheet(sheet, header_row=0 if header else None, dtypes="string")
+        loaded = reader.load_sheet(
+            sheet, header_row=0 if header else None, dtypes="string", use_columns=use
+        )
+        names = [c.name for c in loaded.available_columns()]
+        if expect is not None and tuple(names) != tuple(expect):
+            why = "its header row reads differently from the sheet's cells"
+            raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why)
         df = loaded.to_polars()
+    except XlsxError:
+        raise
     except Exception as exc:
         why = first_line(exc)
         raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why) from None
+    finally:
+        errors.join()
     if not header:
         df.columns = [f"column_{i}" for i in range(df.width)]
     df = df.select(pl.all().cast(pl.String))
-    return _with_error_cells(df, path, sheet, header)
+    return _with_error_cells(df, found[0] if found else ((1, 0), []), header, use)
 
 
 _CELL_ERROR = re.compile(
@@ -402,6 +424,26 @@ def _col_index(letters: bytes) -> int:
     return n - 1
 
 
+def _sheet_member(zf: Any, sheet: str) -> str | None:
+    """The zip member holding `sheet`'s cells (from the workbook and its relationships)."""
+    book = zf.read("xl/workbook.xml")
+    rels = zf.read("xl/_rels/workbook.xml.rels")
+    rid = None
+    for m in re.finditer(rb"<sheet\b[^>]*>", book):
+        name = re.search(rb'name="([^"]*)"', m.group())
+        if name and html.unescape(name.group(1).decode("utf-8")) == sheet:
+            found = re.search(rb'r:id="([^"]*)"', m.group())
+            rid = found.group(1) if found else None
+    target = None
+    for m in re.finditer(rb"<Relationship\b[^>]*>", rels):
+        if rid and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group()):
+            found = re.search(rb'Target="([^"]*)"', m.group())
+            target = found.group(1).decode() if found else None
+    if target is None:
+        return None
+    return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+
+
 def _error_cells(path: Path, sheet: str) -> tuple[tuple[int, int], list[tuple[int, int, str]]]:
     """Typed error cells (#VALUE!, #N/A, ...) of a sheet, which the reader hands over as blank:
     ((first row, first column) of the used range, [(row, column, text)]), 1-based rows."""
@@ -409,28 +451,15 @@ def _error_cells(path: Path, sheet: str) -> tuple[tuple[int, int], list[tuple[in
 
     try:
         with zipfile.ZipFile(path) as zf:
-            book = zf.read("xl/workbook.xml")
-            rels = zf.read("xl/_rels/workbook.xml.rels")
-            rid = None
-            for m in re.finditer(rb"<sheet\b[^>]*>", book):
-                name = re.search(rb'name="([^"]*)"', m.group())
-                if name and html.unescape(name.group(1).decode("utf-8")) == sheet:
-                    found = re.search(rb'r:id="([^"]*)"', m.group())
-                    rid = found.group(1) if found else None
-            target = None
-            for m in re.finditer(rb"<Relationship\b[^>]*>", rels):
-                if rid and re.search(rb'Id="' + re.escape(rid) + rb'"', m.group()):
-                    found = re.search(rb'Target="([^"]*)"', m.group())
-                    target = found.group(1).decode() if found else None
-            if target is None:
+            member = _sheet_member(zf, sheet)
+            if member is None:
                 return (1, 0), []
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             cells: list[tuple[int, int, str]] = []
             start = (1, 0)
             tail = b""
             with zf.open(member) as fh:
                 first = True
-                while chunk := fh.read(1 << 20):
+                while chunk := fh.read(1 << 22):
                     data = tail + chunk
                     if first:
                         dim = re.search(rb'<dimension ref="([A-Z]+)([0-9]+)', data)
@@ -452,15 +481,24 @@ def _error_cells(path: Path, sheet: str) -> tuple[tuple[int, int], list[tuple[in
         return (1, 0), []
 
 
-def _with_error_cells(df: pl.DataFrame, path: Path, sheet: str, header: bool) -> pl.DataFrame:
-    """The sheet with its typed error cells written as their text, so they are rejected as
-    "not money" (with file, row and column) instead of being read as blank."""
-    (row0, col0), cells = _error_cells(path, sheet)
+def _with_error_cells(
+    df: pl.DataFrame,
+    found: tuple[tuple[int, int], list[tuple[int, int, str]]],
+    header: bool,
+    columns: Sequence[int] | None = None,
+) -> pl.DataFrame:
+    """The sheet with its typed error cells (`found` by _error_cells) written as their text, so
+    they are rejected as "not money" (with file, row and column) instead of being read as
+    blank. `columns` are the used range's column indices `df` holds (all when None)."""
+    (row0, col0), cells = found
     if not cells:
         return df
+    where = {c: j for j, c in enumerate(columns)} if columns is not None else None
     by_col: dict[int, tuple[list[int], list[str]]] = {}
     for r, c, text in cells:
         i, j = r - row0 - (1 if header else 0), c - col0
+        if where is not None:
+            j = where.get(j, -1)
         if 0 <= i < df.height and 0 <= j < df.width:
             idx, vals = by_col.setdefault(j, ([], []))
             idx.append(i)
@@ -472,9 +510,131 @@ def _with_error_cells(df: pl.DataFrame, path: Path, sheet: str, header: bool) ->
     return df.with_columns(fixed)
 
 
-# calamine parses the whole sheet even for its header row (n_rows does not stop it), so the load
-# screen's and the loader's header look-up keeps the sheet it read for the read that follows:
-# one parse per file. One entry, dropped once read (or when the file changes).
+# --- the header row without parsing the sheet: its first row (and the shared strings it names)
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+_ROW = re.compile(r"<row\b([^>]*?)(/?)>")
+_CELL = re.compile(r"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ATTR = re.compile(r'\b(r|t)="([^"]*)"')
+_TEXT = re.compile(r"<t(?:\s[^>]*)?>(.*?)</t>|<t\s*/>", re.S)
+_SI = re.compile(r"<si>(.*?)</si>|<si\s*/>", re.S)
+_HEAD_BYTES = 1 << 20  # a header row is far shorter; past this the sheet is read the long way
+
+
+def _unescape(text: str) -> str | None:
+    return None if "_x" in text else html.unescape(text)  # _xHHHH_ escapes: the long way
+
+
+def _shared_strings(zf: Any, wanted: set[int]) -> dict[int, str] | None:
+    """The shared strings with these indices (read until the highest), None when unsure."""
+    try:
+        fh = zf.open("xl/sharedStrings.xml")
+    except KeyError:
+        return None
+    top, out, k, buf = max(wanted), {}, 0, ""
+    with fh:
+        while k <= top:
+            chunk = fh.read(1 << 16)
+            if not chunk and not buf:
+                return None
+            buf += chunk.decode("utf-8", errors="strict") if chunk else ""
+            end = 0
+            for m in _SI.finditer(buf):
+                if k in wanted:
+                    body = m.group(1) or ""
+                    if "<rPh" in body:
+                        return None  # phonetic runs: the reader's own rules
+                    texts = [t.group(1) or "" for t in _TEXT.finditer(body)]
+                    text = _unescape("".join(texts))
+                    if text is None:
+                        return None
+                    out[k] = text
+                k += 1
+                end = m.end()
+                if k > top:
+                    break
+            buf = buf[end:]
+            if not chunk:
+                break
+    return out if len(out) == len(wanted) else None
+
+
+def quick_headers(path: Path, sheet: str) -> tuple[str, ...] | None:
+    """The header row of `sheet` (names as the reader gives them, unstripped) read from the
+    first row of its XML, without parsing the sheet; None when that reading is not sure (no
+    dimension, gaps, blank, repeated or non-text header cells): then the sheet is parsed."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            member = _sheet_member(zf, sheet)
+            if member is None:
+                return None
+            with zf.open(member) as fh:
+                head = fh.read(_HEAD_BYTES).decode("utf-8", errors="ignore")
+            dim = _DIMENSION.search(head)
+            start = head.find("<sheetData")
+            if dim is None or start < 0:
+                return None
+            col0, row0 = _col_index(dim.group(1).encode()), int(dim.group(2))
+            col1 = _col_index(dim.group(3).encode()) if dim.group(3) else col0
+            row = _ROW.search(head, start)
+            if row is None or row.group(2):
+                return None  # an empty first row: the used range starts lower
+            r = re.search(r'\br="([0-9]+)"', row.group(1))
+            stop = head.find("</row>", row.end())
+            if r is None or int(r.group(1)) != row0 or stop < 0:
+                return None
+            kinds: list[tuple[str, str]] = []
+            for k, cell in enumerate(_CELL.finditer(head, row.end(), stop)):
+                attrs = dict(_ATTR.findall(cell.group(1)))
+                ref = re.fullmatch(r"([A-Z]+)([0-9]+)", attrs.get("r", ""))
+                if ref is None or _col_index(ref.group(1).encode()) != col0 + k:
+                    return None
+                kinds.append((attrs.get("t", "n"), cell.group(2) or ""))
+            if len(kinds) != col1 - col0 + 1:
+                return None
+            names: list[str | None] = []
+            shared: set[int] = set()
+            for kind, body in kinds:
+                if kind == "inlineStr":
+                    names.append(_unescape("".join(t.group(1) or "" for t in _TEXT.finditer(body))))
+                elif kind in ("s", "str"):
+                    v = re.search(r"<v>(.*?)</v>", body, re.S)
+                    if v is None:
+                        return None
+                    if kind == "s":
+                        if not v.group(1).isdigit():
+                            return None
+                        shared.add(int(v.group(1)))
+                        names.append(v.group(1))
+                    else:
+                        names.append(_unescape(v.group(1)))
+                else:
+                    return None  # numbers, dates, booleans, errors: the reader's formatting
+            if shared:
+                table = _shared_strings(zf, shared)
+                if table is None:
+                    return None
+                names = [
+                    table[int(n)] if kind == "s" and n is not None else n
+                    for (kind, _), n in zip(kinds, names, strict=True)
+                ]
+    except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
+        return None
+    if any(n is None or not n.strip() for n in names):
+        return None
+    final = [n for n in names if n is not None]
+    if len({n.strip() for n in final}) != len(final) or any(
+        n.startswith("__UNNAMED__") for n in final
+    ):
+        return None
+    return tuple(final)
+
+
+# calamine parses the whole sheet even for its header row (n_rows does not stop it). The header
+# row is read from the sheet's first row (quick_headers) where that is sure; where it is not, the
+# header look-up keeps the sheet it parsed for the read that follows: one parse per file either
+# way. One entry, dropped once read (or when the file changes).
 _XLSX_LOCK = threading.Lock()
 _xlsx_kept: tuple[tuple[str, int, int], pl.DataFrame] | None = None
 
@@ -484,39 +644,72 @@ def _file_key(path: Path) -> tuple[str, int, int]:
     return (str(path.resolve()), st.st_mtime_ns, st.st_size)
 
 
-def _itrac_sheet(path: Path, *, keep: bool) -> pl.DataFrame:
-    global _xlsx_kept
+def _key(path: Path) -> tuple[str, int, int]:
     try:
-        key = _file_key(path)
+        return _file_key(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def _stripped(df: pl.DataFrame) -> pl.DataFrame:
+    return df.rename({c: c.strip() for c in df.columns if c != c.strip()})
+
+
+def _itrac_sheet(path: Path, *, keep: bool) -> pl.DataFrame:
+    global _xlsx_kept
+    key = _key(path)
     with _XLSX_LOCK:
         if _xlsx_kept is not None and _xlsx_kept[0] == key:
             df = _xlsx_kept[1]
             if not keep:
                 _xlsx_kept = None
             return df
-    df = read_xlsx_sheet(path)
-    df = df.rename({c: c.strip() for c in df.columns if c != c.strip()})
+    df = _stripped(read_xlsx_sheet(path))
     with _XLSX_LOCK:
         _xlsx_kept = (key, df) if keep else None
     return df
 
 
+def _kept(path: Path) -> bool:
+    with _XLSX_LOCK:
+        return _xlsx_kept is not None and _xlsx_kept[0] == _key(path)
+
+
+def _itrac_quick_headers(path: Path) -> tuple[str, ...] | None:
+    """The unstripped header row of the sheet read_xlsx_file reads, None when not sure."""
+    try:
+        names = _open_workbook(path).sheet_names
+    except XlsxError:
+        return None  # the read that follows says why
+    sheet = pick_sheet(names)
+    return None if sheet is None else quick_headers(path, sheet)
+
+
 def read_xlsx_file(path: Path, columns: Sequence[str] | None = None) -> pl.DataFrame:
     """Read the "Main Report" sheet (else the first) as text, with ROW_COL provenance.
 
-    `columns` (headers as xlsx_headers gives them) keeps only those, in sheet order.
+    `columns` (headers as xlsx_headers gives them) keeps only those, in sheet order; only those
+    are converted when the header row could be read ahead.
     """
-    df = _itrac_sheet(path, keep=False)
-    if columns is not None:
-        wanted = set(columns)
-        df = df.select([c for c in df.columns if c in wanted])
+    quick = None if _kept(path) else _itrac_quick_headers(path)
+    if quick is None:
+        df = _itrac_sheet(path, keep=False)
+        if columns is not None:
+            wanted = set(columns)
+            df = df.select([c for c in df.columns if c in wanted])
+    else:
+        names = [h.strip() for h in quick]
+        use = None if columns is None else [i for i, h in enumerate(names) if h in set(columns)]
+        df = _stripped(read_xlsx_sheet(path, columns=use, expect=quick))
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
 
 
 def xlsx_headers(path: Path) -> tuple[str, ...]:
-    """Header row of the sheet read_xlsx_file reads (the sheet is kept for that read)."""
+    """Header row of the sheet read_xlsx_file reads: from its first row where that is sure
+    (nothing parsed), else from the parsed sheet (kept for that read)."""
+    quick = _itrac_quick_headers(path)
+    if quick is not None:
+        return tuple(h.strip() for h in quick)
     return tuple(_itrac_sheet(path, keep=True).columns)
 
 
