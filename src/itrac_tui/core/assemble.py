@@ -68,6 +68,8 @@ def _by_unique(
     the first row of each run only and the result is gathered to the rows (no hashing of every
     row). Only the key column takes part: the frame's other columns are never copied.
     """
+    if df.schema[src] == pl.Categorical:
+        return _by_category(df, src, outputs, index)
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
     distinct = keys.unique().to_frame().with_columns(**outputs)
@@ -82,12 +84,54 @@ def _by_unique(
     return df.hstack(added)
 
 
+def _by_category(
+    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None
+) -> pl.DataFrame:
+    """_by_unique of a Categorical column: the outputs are computed on its distinct values as
+    text and gathered to the rows by category code (no string hashing)."""
+    cells = df.get_column(src)
+    distinct = cells.unique()
+    table = distinct.cast(pl.String).to_frame(src).with_columns(**outputs)
+    codes = distinct.to_physical()
+    known = codes.is_not_null()
+    pos = cells.to_physical().replace_strict(
+        codes.filter(known),
+        known.arg_true().cast(pl.UInt32),
+        default=None,
+        return_dtype=pl.UInt32,
+    )
+    if not known.all():
+        pos = pos.fill_null(int(known.not_().arg_true()[0]))
+    added = [table.get_column(name).gather(pos) for name in outputs]
+    if index:
+        added.append(pos.alias(index))
+    return df.hstack(added)
+
+
 def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
     """Compute `outputs` once per run of equal consecutive values of `src` (entries are grouped
     in exports, so this is a gather, not a hash join)."""
     firsts, run = _runs(df.get_column(src))
     starts = firsts.to_frame().with_columns(**outputs)
     return df.with_columns([starts.get_column(name).gather(run).alias(name) for name in outputs])
+
+
+_CANONICAL_ENTRY = r"^[A-Z0-9]{3}-[0-9]{7}-[0-9]$"
+
+
+def _entry_numbers(df: pl.DataFrame) -> pl.DataFrame:
+    """Add `_entry`, each row's canonical entry number (normalise.entry_number). Cells already
+    written FFF-NNNNNNN-C (nearly all) are their own canonical form; only the others are
+    normalised, once per run of equal cells when they are many."""
+    cells = df.get_column(canon("entry_number"))
+    odd = cells.str.contains(_CANONICAL_ENTRY).not_().fill_null(False).arg_true()
+    if odd.len() * 4 > df.height:
+        return _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
+    out = cells.alias("_entry")
+    if odd.len():
+        fixed = cells.gather(odd).to_frame().select(nz.entry_number(pl.col(cells.name)))
+        out = out.scatter(odd, fixed.to_series())
+    return df.with_columns(out)
 
 
 def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
@@ -126,7 +170,7 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             rounded=f"_{field}_rounded",
             zero_words=rules.zero_words,
         )
-    df = _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
+    df = _entry_numbers(df)
     df = _by_unique(df, "_entry", {}, "_eid")
     df = _by_unique(
         df,
@@ -180,12 +224,16 @@ def _classify_rows(
             _column=pl.lit(None, dtype=pl.String),
             _value_raw=pl.lit(None, dtype=pl.String),
         )
-    odd = odd.with_columns(
-        _ent_raw=nz.clean(_c("entry_number")),
-        _sci=nz.entry_scientific(_c("entry_number")),
-        _hts_raw=nz.clean(_c("hts")),
-        _ch99_raw=nz.clean(_c("ch99_hts")),
-    ).with_columns(_kind_and_reason(labels, header_norms))
+    odd = (
+        odd.with_columns(pl.col(pl.Categorical).cast(pl.String))
+        .with_columns(
+            _ent_raw=nz.clean(_c("entry_number")),
+            _sci=nz.entry_scientific(_c("entry_number")),
+            _hts_raw=nz.clean(_c("hts")),
+            _ch99_raw=nz.clean(_c("ch99_hts")),
+        )
+        .with_columns(_kind_and_reason(labels, header_norms))
+    )
     reasons = odd.select(IDX, "_kind", "_reason", "_column", "_value_raw")
     return df.join(reasons, on=IDX, how="left", maintain_order="left").with_columns(
         pl.col("_kind").fill_null(KIND_OK)

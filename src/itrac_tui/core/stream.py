@@ -44,6 +44,25 @@ SLIM_COLUMNS = (
 )
 
 
+# fields with few distinct values, read as categories (assembly normalises each value once)
+CODED_FIELDS = (
+    "line_number",
+    "hts",
+    "ch99_hts",
+    "country",
+    "liquidation_date",
+    "liquidation_status",
+    "entry_type",
+    "entry_date",
+    "entry_summary_date",
+    "importer_number",
+    "filer_code",
+    "recon_flag",
+    "protest_status",
+    "drawback_flag",
+)
+
+
 class _Fallback(Exception):
     """This file needs the whole-file reading."""
 
@@ -84,16 +103,16 @@ def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.Dat
         raise _Fallback
     wanted = sorted(set(match.mapping.values()))
     entry = match.mapping["entry_number"]
+    coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
     lf = lf.select(wanted).with_row_index(ROW_COL, offset=2)
+    lf = lf.with_columns(pl.col(coded).cast(pl.Categorical))
     pending: pl.DataFrame | None = None
     try:
         for batch in lf.collect_batches(chunk_size=min(chunk_rows, 100_000)):
             pending = batch if pending is None else pl.concat([pending, batch], rechunk=False)
             if pending.height < chunk_rows:
                 continue
-            key = pending.select(nz.entry_compact(pl.col(entry)).alias("k")).to_series()
-            starts = key.ne_missing(key.shift(1)).arg_true()
-            cut = int(starts[-1]) if starts.len() else 0
+            cut = _last_entry_start(pending.get_column(entry))
             if cut == 0:
                 continue  # one entry so far: keep reading
             yield pending.slice(0, cut)
@@ -102,6 +121,21 @@ def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.Dat
         raise _Fallback from None  # e.g. a row longer than the header, a non-UTF-8 byte
     if pending is not None and pending.height:
         yield pending
+
+
+def _last_entry_start(cells: pl.Series) -> int:
+    """Index of the first row of the last entry in `cells` (0 when there is one entry).
+
+    The raw cells change where the entry does; a change of spelling only (`ABC-1234567-8`
+    then `ABC12345678`) is not a new entry, so a candidate is confirmed on its two rows."""
+    starts = cells.ne_missing(cells.shift(1)).arg_true()
+    for i in reversed(starts.to_list()):
+        if i == 0:
+            break
+        pair = cells.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
+        if pair.item(0, 0) != pair.item(1, 0):
+            return int(i)
+    return 0
 
 
 def _streamed(
@@ -133,10 +167,15 @@ def _streamed(
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
         line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-        unnumbered = chunk.filter(
-            nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
-            & nz.to_int(nz.unwrap_excel_text(line_no)).is_null()
-        ).get_column(ROW_COL)
+        plain = line_no.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False)
+        unnumbered = (
+            chunk.filter(~plain)  # a plain number is a line number
+            .filter(
+                nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
+                & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
+            )
+            .get_column(ROW_COL)
+        )
         raw = chunk.with_columns(
             pl.col(ROW_COL).cast(pl.Int64),
             *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
