@@ -77,15 +77,17 @@ def streamed_export(
     distinct_parts: bool = False,
     chunk_rows: int = CHUNK_ROWS,
     min_bytes: int = STREAM_MIN_BYTES,
+    keep: Sequence[str] = (),
 ) -> Export | None:
     """The export as `scan` needs it, streamed chunk by chunk: its `lines` are already
-    classified as of `as_of` and hold only what the summary reads (SLIM_COLUMNS); components
-    and rows are empty. None when the whole-file reading is needed (see the module docstring)."""
+    classified as of `as_of` and hold only what the summary reads (SLIM_COLUMNS, and the line
+    columns named in `keep`, as they are); components and rows are empty. None when the
+    whole-file reading is needed (see the module docstring)."""
     files = [Path(p) for p in paths]
     if len(files) != 1 or not files[0].is_file() or files[0].stat().st_size < min_bytes:
         return None
     try:
-        return _streamed(files[0], rules, as_of, mapping, saved, distinct_parts, chunk_rows)
+        return _streamed(files[0], rules, as_of, mapping, saved, distinct_parts, chunk_rows, keep)
     except _Fallback:
         return None
 
@@ -146,6 +148,7 @@ def _streamed(
     saved: dict[str, str] | None,
     distinct_parts: bool,
     chunk_rows: int,
+    keep: Sequence[str] = (),
 ) -> Export:
     if is_xlsx(path) or same_inputs([path])[1]:
         raise _Fallback
@@ -201,7 +204,9 @@ def _streamed(
         lines = classify(lines, rules, as_of, has_liquidation=match.has_liquidation)
         # kept for the whole file: categories (4 bytes a line) instead of text
         slim.append(
-            lines.select(c for c in SLIM_COLUMNS if c in lines.columns).with_columns(
+            lines.select(
+                c for c in dict.fromkeys((*SLIM_COLUMNS, *keep)) if c in lines.columns
+            ).with_columns(
                 pl.col("entry_number", "pathway", "reason").cast(pl.Categorical),
                 pl.col("warnings").cast(pl.List(pl.Categorical)),
             )
