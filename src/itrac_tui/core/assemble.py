@@ -94,18 +94,29 @@ def _by_category(
     table = distinct.cast(pl.String).to_frame(src).with_columns(**outputs)
     codes = distinct.to_physical()
     known = codes.is_not_null()
-    pos = cells.to_physical().replace_strict(
-        codes.filter(known),
-        known.arg_true().cast(pl.UInt32),
-        default=None,
-        return_dtype=pl.UInt32,
+    present = codes.filter(known)
+    # a table from category code to distinct position (codes are small: the process's
+    # categories), so each row's position is a gather
+    size = int(present.max() or 0) + 1 if present.len() else 0
+    lut = pl.zeros(size, dtype=pl.UInt32, eager=True).scatter(
+        present, known.arg_true().cast(pl.UInt32)
     )
+    pos = lut.gather(cells.to_physical())
     if not known.all():
         pos = pos.fill_null(int(known.not_().arg_true()[0]))
     added = [table.get_column(name).gather(pos) for name in outputs]
     if index:
         added.append(pos.alias(index))
     return df.hstack(added)
+
+
+def _entry_ids(df: pl.DataFrame) -> pl.DataFrame:
+    """Add `_eid`, a dense id per distinct `_entry` (blank included). When each entry's rows
+    are contiguous (ACE exports group them) it is the run number: in order, no hashing."""
+    firsts, run = _runs(df.get_column("_entry"))
+    if firsts.n_unique() == firsts.len():
+        return df.with_columns(run.alias("_eid"))
+    return _by_unique(df, "_entry", {}, "_eid")
 
 
 def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.DataFrame:
@@ -171,7 +182,7 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             zero_words=rules.zero_words,
         )
     df = _entry_numbers(df)
-    df = _by_unique(df, "_entry", {}, "_eid")
+    df = _entry_ids(df)
     df = _by_unique(
         df,
         canon("hts"),
@@ -685,11 +696,13 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """The entry-level v2 fields (deposit date, importer, filer, recon/protest/drawback), one
     row per entry: the first value an entry's rows carry, normalised once per distinct value."""
     present = [f for f in ENTRY_FIELDS if used.get_column(canon(f)).null_count() < used.height]
-    keyed = used.select("_eid", *[canon(f) for f in present]).filter(pl.col("_eid").is_not_null())
-    if present:
-        ent = keyed.group_by("_eid").agg(_c(f).first(ignore_nulls=True) for f in present)
-    else:
-        ent = keyed.select(pl.col("_eid").unique())
+    keyed = used.select("_eid", "_entry", *[canon(f) for f in present])
+    keyed = keyed.filter(pl.col("_entry").is_not_null())
+    ent = keyed.group_by("_eid").agg(
+        pl.col("_entry").first(), *[_c(f).first(ignore_nulls=True) for f in present]
+    )
+    compact = ent.get_column("_entry").str.replace_all("-", "", literal=True)
+    ent = ent.with_columns(_w_check=~nz.check_digit_ok(compact)).drop("_entry")
     recon, recon_unclear = _flag(_c("recon_flag"), rules)
     drawback, drawback_unclear = _flag(_c("drawback_flag"), rules)
     pstatus = nz.clean(_c("protest_status"))
@@ -742,6 +755,7 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         "protest_number",
         "protest_status",
         pl.col("_pclosed").fill_null(False),
+        "_w_check",
     )
 
 
@@ -797,10 +811,6 @@ def _lines(
         (pl.col("ieepa") & pl.col("duty_cents").is_null()).any().alias("_w_blank"),
     )
     lines = agg.join(comp_agg, on="line_id", how="left").sort("line_id")
-    entries = lines.select(pl.col("entry_number").unique())
-    compact = entries.get_column("entry_number").str.replace_all("-", "", literal=True)
-    entries = entries.with_columns(_w_check=~nz.check_digit_ok(compact))
-    lines = lines.join(entries, on="entry_number", how="left", maintain_order="left")
     empty_list = pl.lit([], dtype=pl.List(pl.String))
     lines = lines.with_columns(
         pl.col("line_id").cast(pl.UInt32),
