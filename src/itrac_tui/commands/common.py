@@ -4,19 +4,26 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import polars as pl
 
 from itrac_tui import store
-from itrac_tui.core.claims import Claims, attach_claims, read_claims, summarise_claims
+from itrac_tui.core.claims import (
+    CLAIM_COLUMNS,
+    Claims,
+    attach_claims,
+    read_claims,
+    summarise_claims,
+)
 from itrac_tui.core.classify import classify
 from itrac_tui.core.errors import printable
 from itrac_tui.core.interest import interest_notice
 from itrac_tui.core.load import load_export
-from itrac_tui.core.model import Export
+from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export
 from itrac_tui.core.read import resolve_paths
 from itrac_tui.core.rules import Rules
 from itrac_tui.core.stream import streamed_export
@@ -72,9 +79,13 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
 
     `context=False` skips the context columns (only the decisive fields are read).
     """
+    claims = claims_from_args(args)  # before the export: a wrong file fails fast
+    return _load(args, context, claims)
+
+
+def _load(args: argparse.Namespace, context: bool, claims: Claims | None) -> Loaded:
     rules = store.load_rules(getattr(args, "rules", None))
     mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
-    claims = claims_from_args(args)  # before the export: a wrong file fails fast
     export = load_export(
         input_paths(args),
         rules,
@@ -89,6 +100,53 @@ def load_from_args(args: argparse.Namespace, *, context: bool = True) -> Loaded:
     if claims is not None:  # without claims the lines (and their CSV) stay as they were
         lines = attach_claims(lines, claims)
     return Loaded(export, rules, as_of, lines, claims)
+
+
+# the classified line columns (no context columns): what a command that only counts reads
+COUNTED_COLUMNS: tuple[str, ...] = tuple(
+    c for c in (*LINE_COLUMNS, *CLASSIFIED_COLUMNS) if c not in CLAIM_COLUMNS
+)
+
+
+def counted_from_args(args: argparse.Namespace, keep: Sequence[str] = COUNTED_COLUMNS) -> Loaded:
+    """What a command that only counts needs (raises InputError): the lines without context
+    columns. A big single-file export is streamed over the decision columns (core.stream),
+    keeping the line columns `keep` (the same values and types as the whole-file
+    reading); anything else is load_from_args without context columns."""
+    claims = claims_from_args(args)
+    rules = store.load_rules(getattr(args, "rules", None))
+    mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
+    as_of = args.as_of or date.today()
+    export = streamed_export(
+        input_paths(args),
+        rules,
+        as_of,
+        mapping=mapping,
+        saved=store.saved_mapping(),
+        distinct_parts=getattr(args, "distinct_parts", False),
+        keep=keep,
+    )
+    if export is None:
+        return _load(args, False, claims)
+    warn_notices()
+    lines = _as_whole_file(export.lines)
+    if claims is not None:
+        lines = attach_claims(lines, claims)
+    return Loaded(replace(export, lines=lines), rules, as_of, lines, claims)
+
+
+def _as_whole_file(lines: pl.DataFrame) -> pl.DataFrame:
+    """Streamed lines as the whole-file reading types them: text for the stream's categories,
+    line ids 0..n-1 in file order (each chunk numbers its own)."""
+    text = {
+        c: pl.List(pl.String) if isinstance(t, pl.List) else pl.String
+        for c, t in lines.schema.items()
+        if t == pl.Categorical or t == pl.List(pl.Categorical)
+    }
+    out = lines.with_columns(pl.col(c).cast(t) for c, t in text.items())
+    if "line_id" in out.columns:
+        out = out.with_columns(pl.int_range(pl.len(), dtype=pl.UInt32).alias("line_id"))
+    return out
 
 
 def claims_from_args(args: argparse.Namespace) -> Claims | None:

@@ -294,7 +294,10 @@ def run(args: argparse.Namespace) -> int:
         _preflight(args)
         # the file's other columns are needed only to write lines/rejected rows or to search them
         context = args.output is not None or args.rejected is not None or bool(spec.search)
-        loaded = common.load_from_args(args, context=context)
+        # otherwise only figures and entry-level fields: a big export is streamed
+        loaded = (
+            common.load_from_args(args, context=True) if context else common.counted_from_args(args)
+        )
         view = filtered_lines(loaded.lines, spec)
         written.append(
             f"view: {view.height:,} of {_plural(loaded.lines.height, 'line')} "

@@ -27,6 +27,7 @@ from itrac_tui.core.reconcile import (
 )
 
 TOP_DIFFERENCES = 20
+ROLLUP_COLUMNS = ("entry_number", "total_duty_cents", "ieepa_duty_cents")  # itrac_rollup's
 REJECTED_SHOWN = 10
 
 
@@ -71,7 +72,7 @@ def _mapping_from_args(args: argparse.Namespace) -> dict[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Run the reconciliation and print a table (or JSON); exit 2 on unusable input."""
-    from itrac_tui.commands.common import fail, load_from_args
+    from itrac_tui.commands.common import counted_from_args, fail
 
     try:
         tolerance = parse_tolerance(str(args.tolerance))
@@ -85,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
         warn_notices()
         if getattr(args, "save_ap_mapping", False):
             store.save_ap_mapping(ap.mapping)
-        loaded = load_from_args(args)
+        # the roll-up per entry needs no context column: a big export is streamed
+        loaded = counted_from_args(args, keep=ROLLUP_COLUMNS)
         rec = reconcile(loaded.lines, ap, measure=args.measure, tolerance_cents=tolerance)
         if args.output:
             write_reconciliation_csv(
