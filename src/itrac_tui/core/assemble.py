@@ -97,7 +97,7 @@ def _by_category(
     present = codes.filter(known)
     # a table from category code to distinct position (codes are small: the process's
     # categories), so each row's position is a gather
-    size = int(present.max() or 0) + 1 if present.len() else 0
+    size = int(present.to_frame("c").select(pl.col("c").max() + 1).item() or 0)
     lut = pl.zeros(size, dtype=pl.UInt32, eager=True).scatter(
         present, known.arg_true().cast(pl.UInt32)
     )
