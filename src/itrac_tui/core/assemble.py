@@ -45,6 +45,8 @@ class Assembled:
     rounded_example: str = ""  # the first of them: file, row, column and value
     orientation: dict[str, str] = dc_field(default_factory=dict)  # file -> detected order
     files_without_ch99: tuple[str, ...] = ()  # files in which no row carries a 9903 code
+    # per line (line order): the file index and source row its context columns come from
+    context_rows: pl.DataFrame | None = None
 
 
 def _c(field: str) -> pl.Expr:
@@ -574,6 +576,7 @@ def assemble(
     lines = _lines(used, components, entry_fields, rules, layout, files)
     used = used.select("line_id", FILE_COL, ROW_COL, IDX)
     originals = raw.select(original_columns)
+    context_rows = raw.select(FILE_COL, ROW_COL)[lines.get_column("_ctx_idx")]
     context = _take(originals, lines.get_column("_ctx_idx"))
     lines = pl.concat([lines.drop("_ctx_idx"), context], how="horizontal")
     rows = pl.concat(
@@ -597,6 +600,7 @@ def assemble(
         example,
         orientation={files[i]: o for i, o in sorted(orientation.items())},
         files_without_ch99=without,
+        context_rows=context_rows,
     )
 
 

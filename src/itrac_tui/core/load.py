@@ -22,6 +22,7 @@ from itrac_tui.core.read import (
     FILE_COL,
     RAGGED_COL,
     ROW_COL,
+    Sniffed,
     column_names,
     is_xlsx,
     read_csv_file,
@@ -70,19 +71,22 @@ def inspect_file(
     return detect_columns(headers, rules, _effective_mapping(headers, mapping, saved))
 
 
-def _safe_name(header: str) -> str:
+def safe_name(header: str) -> str:
+    """The name a file column takes on `lines` (never one of the computed columns' names)."""
     return f"{header} (file)" if header in RESERVED or header.startswith("_") else header
 
 
 def _read_part(
-    path: Path, match: ColumnMatch, context: bool, index: int
+    path: Path, match: ColumnMatch, context: bool, index: int, sniffed: Sniffed | None = None
 ) -> tuple[pl.DataFrame, list[str]]:
     """Read one part; returns the frame (originals + c_* copies + provenance) and its originals."""
     wanted = None if context else sorted(set(match.mapping.values()))
-    xlsx = is_xlsx(path)
-    df = read_xlsx_file(path, wanted) if xlsx else read_csv_file(path, sniff(path), wanted)
+    if is_xlsx(path):
+        df = read_xlsx_file(path, wanted)
+    else:
+        df = read_csv_file(path, sniffed or sniff(path), wanted)
     originals = [c for c in df.columns if c not in (ROW_COL, RAGGED_COL)] if context else []
-    renames = {c: _safe_name(c) for c in originals if _safe_name(c) != c}
+    renames = {c: safe_name(c) for c in originals if safe_name(c) != c}
     df = df.with_columns(
         *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
         pl.lit(index, dtype=pl.UInt16).alias(FILE_COL),
@@ -99,6 +103,7 @@ def load_export(
     context: bool = True,
     distinct_parts: bool = False,
     saved: dict[str, str] | None = None,
+    lazy_context: bool = False,
 ) -> Export:
     """Read the parts of one export (in the given order) and assemble lines and components.
 
@@ -106,6 +111,10 @@ def load_export(
     given twice (same path, or same content) is read once, with a notice; the same entry line in
     two parts counts once (the later rows set aside) unless `distinct_parts`. `saved` is the
     user's saved column mapping (the front door loads it through the store).
+
+    `lazy_context` (the TUI) reads the decisive columns only and leaves the others in the files
+    for core.context to read back by row (is_lazy); CSV parts in UTF-8 with LF/CRLF line ends
+    only: anything else is read whole, as with `context`.
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -114,8 +123,18 @@ def load_export(
         if not f.is_file():
             raise InputError(f"no such file: {f}")
     files, repeats = same_inputs(files)
+    sniffs: dict[Path, Sniffed] = {}
+    if lazy_context:
+        from itrac_tui.core.context import lazily_readable
+
+        lazy_context = context and not any(is_xlsx(f) for f in files)
+        sniffs = {f: sniff(f) for f in files} if lazy_context else {}
+        lazy_context = lazy_context and all(lazily_readable(s) for s in sniffs.values())
+        if lazy_context:
+            context = False
     frames: list[pl.DataFrame] = []
     originals: list[str] = []
+    lazy: list[str] = []  # the parts' own columns, left in the files (lazy_context)
     matches: list[ColumnMatch] = []
     rows_so_far = 0
     for k, path in enumerate(files, start=1):
@@ -130,7 +149,19 @@ def load_export(
                 f"{path}: its layout ({match.layout}) differs from {files[0]} "
                 f"({matches[0].layout}); parts of one export must share a layout"
             )
-        df, cols = _read_part(path, match, context, k - 1)
+        df, cols = _read_part(path, match, context, k - 1, sniffs.get(path))
+        if lazy_context:
+            if RAGGED_COL in df.columns:  # rows longer than the header: read it whole
+                return load_export(
+                    paths,
+                    rules,
+                    mapping=mapping,
+                    progress=progress,
+                    distinct_parts=distinct_parts,
+                    saved=saved,
+                )
+            names = column_names(sniffs[path])
+            lazy.extend(c for c in names if c not in lazy)
         matches.append(match)
         frames.append(df)
         originals.extend(c for c in cols if c not in originals)
@@ -171,6 +202,8 @@ def load_export(
         rows_read=raw.height,
         has_liquidation=has_liq,
         notices=notices,
+        lazy_columns=tuple(lazy),
+        context_rows=built.context_rows if lazy_context else None,
     )
 
 

@@ -132,11 +132,21 @@ class Export:
     rows_read: int
     has_liquidation: bool
     notices: tuple[Warning_, ...] = field(default_factory=tuple)  # file-level warnings
+    # Read lazily (load_export(lazy_context=True)): the file's own columns (headers as read,
+    # every part's, in order) are left in the files; core.context reads them back by row.
+    # `context_rows` is per line (line order): __file (part index) and __row of its context row.
+    lazy_columns: tuple[str, ...] = ()
+    context_rows: pl.DataFrame | None = None
 
     @property
     def rows_used(self) -> int:
         """Source rows that became lines or components."""
         return self.rows.height
+
+    @property
+    def is_lazy(self) -> bool:
+        """True when the file's own columns are still in the files (see core.context)."""
+        return self.context_rows is not None
 
 
 @dataclass(frozen=True)

@@ -84,7 +84,7 @@ def search_columns(lines: pl.DataFrame) -> list[str]:
     return [
         c
         for c in context_columns(lines)
-        if lines.schema[c] == pl.String and _TEXTY.search(c) is not None
+        if lines.schema[c] in (pl.String, pl.Categorical) and _TEXTY.search(c) is not None
     ]
 
 
@@ -309,8 +309,8 @@ def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
     if q_compact:
         hay.append(pl.col("entry_number").str.replace_all("-", "").str.contains(q_compact))
         hay.append(pl.col("hts").str.replace_all(".", "", literal=True).str.contains(q_compact))
-    for col in text_columns or []:
-        hay.append(pl.col(col).str.contains(anycase))
+    for col in text_columns or []:  # lazily read file columns are Categorical
+        hay.append(pl.col(col).cast(pl.String).str.contains(anycase))
     return pl.any_horizontal(hay).fill_null(False)
 
 

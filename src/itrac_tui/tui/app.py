@@ -28,6 +28,7 @@ from itrac_tui.tui.messages import (
     AsOfChanged,
     ClaimsFailed,
     ClaimsLoaded,
+    ContextLoaded,
     ExportLoaded,
     LoadFailed,
     LoadProgressed,
@@ -48,6 +49,10 @@ class _Cancelled(Exception):
 
 class ItracApp(App[int]):
     """Terminal workbench for IEEPA refunds from ACE ITRAC exports."""
+
+    # Exports this big (all parts) load their decisive columns first and the file's other
+    # columns after the first paint (core.context); smaller ones are read whole at once.
+    lazy_min_bytes = 32 << 20
 
     TITLE = "itrac-tui"
     BINDINGS = [
@@ -91,6 +96,8 @@ class ItracApp(App[int]):
         self.rules: Rules | None = None
         self.export: Export | None = None
         self.lines: pl.DataFrame | None = None
+        # the file's own columns of a lazy export, per line, once read (None: not yet)
+        self.line_context: pl.DataFrame | None = None
         self.main_screen: MainScreen | None = None
         self.load_seconds = 0.0
         self._pending_writes: dict[Path, dict[str, Any]] = {}
@@ -220,7 +227,10 @@ class ItracApp(App[int]):
             paths = resolve_paths(words) if words else sample_export_paths()
             rules = self.resolve_rules()
             saved = store.saved_mapping()
-            export = load_export(paths, rules, mapping=mapping, progress=progress, saved=saved)
+            lazy = sum(p.stat().st_size for p in paths) >= self.lazy_min_bytes
+            export = load_export(
+                paths, rules, mapping=mapping, progress=progress, saved=saved, lazy_context=lazy
+            )
             progress(f"Classifying {export.lines.height:,} lines", export.rows_read, 0)
             as_of = self.as_of
             if self.claims_paths and self.claims is None:
@@ -254,6 +264,7 @@ class ItracApp(App[int]):
         """Show the loaded export: back to the grid, with a summary notification."""
         self.export = message.export
         self.lines = message.lines
+        self.line_context = None
         self.rules = message.rules
         self.as_of = message.as_of
         self.load_seconds = message.seconds
@@ -273,6 +284,68 @@ class ItracApp(App[int]):
         if self.main_screen is not None:
             self.main_screen.show_export(export, loaded)
             self.main_screen.refresh_view()
+        if export.is_lazy:
+            self._read_context(export)
+
+    # --- the file's own columns, read after the first paint -----------------------------------
+    @work(thread=True, exclusive=True, group="context")
+    def _read_context(self, export: Export) -> None:
+        from itrac_tui.core.context import read_line_context, with_raw_text
+
+        try:
+            context = read_line_context(export)
+            set_aside = with_raw_text(export, export.set_aside)
+            rejected = with_raw_text(export, export.rejected)
+        except Exception as exc:  # the file changed or vanished since: say so, keep going
+            self.call_from_thread(
+                self.notify,
+                f"could not read the file's other columns: {first_line(exc)}",
+                severity="warning",
+                markup=False,
+            )
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(ContextLoaded(export, context, set_aside, rejected))
+
+    def on_context_loaded(self, message: ContextLoaded) -> None:
+        """The file's own columns arrived: the grid shows them, search and breakdowns use them."""
+        export = self.export
+        if export is None or message.export is not export:
+            return  # a newer export was loaded meanwhile
+        from dataclasses import replace
+
+        self.line_context = message.context
+        self.export = replace(
+            export,
+            lines=self.with_context(export.lines),
+            set_aside=message.set_aside,
+            rejected=message.rejected,
+        )
+        if self.lines is not None:
+            self.lines = self.with_context(self.lines)
+        if self.main_screen is not None:
+            self.main_screen.refresh_view()
+
+    def with_context(self, lines: pl.DataFrame) -> pl.DataFrame:
+        """`lines` (row i = line i) with the file's own columns once they are read."""
+        ctx = self.line_context
+        if ctx is None or ctx.width == 0 or ctx.columns[0] in lines.columns:
+            return lines
+        return lines.hstack(ctx.get_columns())
+
+    def lines_with_context(self) -> pl.DataFrame:
+        """The lines with the file's own columns, read here when they are not yet (workers only:
+        files written need every column)."""
+        from itrac_tui.core.context import read_line_context
+
+        lines = self.lines if self.lines is not None else pl.DataFrame()
+        export = self.export
+        if export is None or not export.is_lazy or self.line_context is not None:
+            return self.with_context(lines)
+        ctx = read_line_context(export)
+        if ctx.width and ctx.columns[0] not in lines.columns:
+            lines = lines.hstack(ctx.get_columns())
+        return lines
 
     def on_load_failed(self, message: LoadFailed) -> None:
         """Show why loading failed on the load screen (never a traceback)."""
@@ -312,7 +385,7 @@ class ItracApp(App[int]):
     def on_as_of_changed(self, message: AsOfChanged) -> None:
         """New working date: recompute the view."""
         self.as_of = message.as_of
-        self.lines = message.lines
+        self.lines = self.with_context(message.lines)
         if self.main_screen is not None:
             self.main_screen.refresh_view()
         self.notify(f"As of {message.as_of.isoformat()}")
@@ -329,10 +402,16 @@ class ItracApp(App[int]):
         from itrac_tui.core.csvfile import OutputExists
 
         try:
-            lines = self.lines if self.lines is not None else pl.DataFrame()  # nothing loaded
+            if kind == "view":  # every column of the file: read them now if not yet
+                lines = self.lines_with_context()
+            else:
+                lines = self.lines if self.lines is not None else pl.DataFrame()
             view: pl.DataFrame = rows_of(lines, kwargs.get("ids"))
             if kind == "view":
-                n = out.write_lines_csv(view, path, columns=kwargs.get("columns"), force=force)
+                columns = kwargs.get("columns")
+                if "columns_of" in kwargs:  # the visible columns, now that every one is here
+                    columns = kwargs["columns_of"](lines)
+                n = out.write_lines_csv(view, path, columns=columns, force=force)
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "cape":
                 claims = getattr(self, "claims", None)
@@ -363,6 +442,10 @@ class ItracApp(App[int]):
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "rejected":
                 rejected = self.export.rejected if self.export is not None else pl.DataFrame()
+                if self.export is not None and self.line_context is None:
+                    from itrac_tui.core.context import with_raw_text
+
+                    rejected = with_raw_text(self.export, rejected)  # raw text not read yet
                 n = out.write_rejected(rejected, path, force=force)
                 self.post_message(ViewSaved(kind, path, n))
             elif kind == "table":  # a breakdown or the calendar, ready for CSV
@@ -533,7 +616,7 @@ class ItracApp(App[int]):
         self.claims = message.claims
         self.claims_paths = list(message.claims.claim_files)
         if message.lines is not None:
-            self.lines = message.lines
+            self.lines = self.with_context(message.lines)
             if self.main_screen is not None:
                 self.main_screen.refresh_view()
         s = message.summary

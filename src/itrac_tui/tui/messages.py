@@ -102,3 +102,13 @@ class SaveFailed(Message):
     path: Path
     reason: str
     exists: bool = False
+
+
+@dataclass(eq=False)
+class ContextLoaded(Message):
+    """The file's own columns of a lazily loaded export were read back (core.context)."""
+
+    export: Export  # the export they belong to (a newer load makes them stale)
+    context: pl.DataFrame  # per line, row i = line i
+    set_aside: pl.DataFrame  # with their raw text
+    rejected: pl.DataFrame

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from pathlib import Path
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, cast
@@ -454,7 +455,27 @@ class MainScreen(Screen):
         line_id = values.get("line_id")
         components = export.components.filter(pl.col("line_id") == line_id)
         rows = export.rows.filter(pl.col("line_id") == line_id)
+        if export.is_lazy:  # the source rows' cells are in the file: read them in a worker
+            self._open_detail(export, values, components, rows)
+            return
         self.app.push_screen(LineDetailScreen(values, components, rows))
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _open_detail(
+        self, export: Export, values: dict[str, Any], components: pl.DataFrame, rows: pl.DataFrame
+    ) -> None:
+        from itrac_tui.core.context import read_source_rows
+        from itrac_tui.tui.screens.detail import LineDetailScreen
+
+        try:
+            rows = read_source_rows(export, rows)
+        except Exception as exc:  # the file changed or vanished since it was loaded
+            reason = f"source rows not read ({first_line(exc)}); showing the line only"
+            self.app.call_from_thread(self.notify, reason, severity="warning", markup=False)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(
+                self.app.push_screen, LineDetailScreen(values, components, rows)
+            )
 
     @on(PathwayPane.PathwaySelected)
     def _pathway(self, event: PathwayPane.PathwaySelected) -> None:
@@ -1024,11 +1045,18 @@ class MainScreen(Screen):
             self.notify("nothing loaded yet", severity="warning")
             return
         default = default_save_path(f"itrac-view-{self.itrac.as_of:%Y%m%d}")
-        view, spec = self.view_ids(), self.spec
-        columns = export_columns(spec, self.itrac.lines, self.mapped_headers())
+        view, spec, hidden = self.view_ids(), self.spec, self.mapped_headers()
+        columns = export_columns(spec, self.itrac.lines, hidden)
+        extra: dict[str, Any] = {}
+        export = self.itrac.export
+        if self.itrac.line_context is None and export is not None and export.is_lazy:
+            # the file's own columns are still being read: the worker picks them when they are
+            extra["columns_of"] = partial(export_columns, spec, hidden=hidden)
 
         def write(path: Path, force: bool) -> None:
-            self.itrac.write_output("view", path, force, ids=view, columns=columns, spec=spec)
+            self.itrac.write_output(
+                "view", path, force, ids=view, columns=columns, spec=spec, **extra
+            )
 
         ask_save_path(self, f"Save {self.view.height:,} lines as CSV", default, write)
 
