@@ -388,7 +388,15 @@ def read_xlsx_sheet(
     use = None if columns is None else sorted(set(columns))
     # the error cells are looked for while the reader parses (it lets go of the interpreter)
     found: list[tuple[tuple[int, int], list[tuple[int, int, str]]]] = []
-    errors = threading.Thread(target=lambda: found.append(_error_cells(path, sheet)), daemon=True)
+    failed: list[BaseException] = []
+
+    def look() -> None:
+        try:
+            found.append(_error_cells(path, sheet))
+        except BaseException as exc:  # raised below, in the caller's thread
+            failed.append(exc)
+
+    errors = threading.Thread(target=look, daemon=True)
     errors.start()
     try:
         loaded = reader.load_sheet(
@@ -406,6 +414,8 @@ def read_xlsx_sheet(
         raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why) from None
     finally:
         errors.join()
+    if failed:
+        raise failed[0]
     if not header:
         df.columns = [f"column_{i}" for i in range(df.width)]
     df = df.select(pl.all().cast(pl.String))
