@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import partial
 from typing import Any
 
 import polars as pl
@@ -61,8 +62,21 @@ def _runs(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     return values.filter(start), (start.cum_sum() - 1).cast(pl.UInt32)
 
 
+class CodeTables:
+    """The normalised values of coded (Categorical) columns by category code, kept across the
+    chunks of one streamed file so that each distinct value is normalised once."""
+
+    def __init__(self) -> None:
+        # (column, outputs) -> (row of each category code, outputs by row, the categories seen)
+        self.tables: dict[tuple[str, ...], tuple[pl.Series, pl.DataFrame, list[pl.Series]]] = {}
+
+
 def _by_unique(
-    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None = None
+    df: pl.DataFrame,
+    src: str,
+    outputs: dict[str, pl.Expr],
+    index: str | None = None,
+    codes: CodeTables | None = None,
 ) -> pl.DataFrame:
     """Compute `outputs` once per distinct value of `src` and join them back (values repeat).
 
@@ -71,7 +85,7 @@ def _by_unique(
     row). Only the key column takes part: the frame's other columns are never copied.
     """
     if df.schema[src] == pl.Categorical:
-        return _by_category(df, src, outputs, index)
+        return _by_category(df, src, outputs, index, codes or CodeTables())
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
     distinct = keys.unique().to_frame().with_columns(**outputs)
@@ -87,28 +101,38 @@ def _by_unique(
 
 
 def _by_category(
-    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None
+    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None, codes: CodeTables
 ) -> pl.DataFrame:
-    """_by_unique of a Categorical column: the outputs are computed on its distinct values as
-    text and gathered to the rows by category code (no string hashing)."""
+    """_by_unique of a Categorical column: the outputs of each category not seen before are
+    computed on its text, and gathered to the rows through a table indexed by category code
+    (codes are small: the process's categories). Row 0 of the outputs is a blank cell."""
     cells = df.get_column(src)
-    distinct = cells.unique()
-    table = distinct.cast(pl.String).to_frame(src).with_columns(**outputs)
-    codes = distinct.to_physical()
-    known = codes.is_not_null()
-    present = codes.filter(known)
-    # a table from category code to distinct position (codes are small: the process's
-    # categories), so each row's position is a gather
-    size = int(present.to_frame("c").select(pl.col("c").max() + 1).item() or 0)
-    lut = pl.zeros(size, dtype=pl.UInt32, eager=True).scatter(
-        present, known.arg_true().cast(pl.UInt32)
-    )
-    pos = lut.gather(cells.to_physical())
-    if not known.all():
-        pos = pos.fill_null(int(known.not_().arg_true()[0]))
-    added = [table.get_column(name).gather(pos) for name in outputs]
+    phys = cells.to_physical()
+    key = (src, *outputs, index or "")
+    if key in codes.tables:
+        row_of, table, seen = codes.tables[key]
+    else:
+        row_of = pl.Series("row", [], dtype=pl.UInt32)
+        table = pl.Series(src, [None], dtype=pl.String).to_frame().with_columns(**outputs)
+        seen = []
+    top = phys.to_frame("c").select(pl.col("c").max()).item()
+    if top is not None and top >= row_of.len():
+        row_of = row_of.extend_constant(None, top + 1 - row_of.len())
+    row = row_of.gather(phys)
+    new = cells.filter(row.is_null() & phys.is_not_null()).unique()
+    if new.len():
+        start = table.height
+        fresh = new.cast(pl.String).to_frame(src).with_columns(**outputs)
+        table = pl.concat([table, fresh], how="vertical")
+        rows = pl.int_range(start, start + new.len(), dtype=pl.UInt32, eager=True)
+        row_of = row_of.scatter(new.to_physical(), rows)
+        seen.append(new)  # keeps these categories (and so their codes) alive
+        row = row_of.gather(phys)
+    codes.tables[key] = (row_of, table, seen)
+    row = row.fill_null(0)
+    added = [table.get_column(name).gather(row) for name in outputs]
     if index:
-        added.append(pos.alias(index))
+        added.append(row.alias(index))
     return df.hstack(added)
 
 
@@ -170,7 +194,7 @@ def _flag(expr: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
     return is_set, unclear
 
 
-def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     df = _unwrap(df)
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
@@ -183,28 +207,27 @@ def _derive(df: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             rounded=f"_{field}_rounded",
             zero_words=rules.zero_words,
         )
+    by = partial(_by_unique, codes=codes)
     df = _entry_numbers(df)
     df = _entry_ids(df)
-    df = _by_unique(
+    df = by(
         df,
         canon("hts"),
         {"_hts_d": nz.hts_digits(_c("hts")), "_hts_several": nz.hts_several(_c("hts"))},
     )
-    df = _by_unique(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
+    df = by(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
     for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
         expr = _c(field)
-        df = _by_unique(
-            df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)}
-        )
+        df = by(df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)})
     status = nz.liquidation_status(_c("liquidation_status"), rules.status_words)
-    df = _by_unique(df, canon("liquidation_status"), {"_status": status})
-    df = _by_unique(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
-    df = _by_unique(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
+    df = by(df, canon("liquidation_status"), {"_status": status})
+    df = by(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
+    df = by(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
     country = {
         "_country": nz.country_alpha2(_c("country")),
         "_country_raw": nz.clean(_c("country")),
     }
-    df = _by_unique(df, canon("country"), country)
+    df = by(df, canon("country"), country)
     return df.with_columns(
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _hts_is_ch99=nz.is_ch99_digits(pl.col("_hts_d")),
@@ -497,11 +520,12 @@ def assemble(
     has_line_col: bool,
     has_ordinal: bool = False,
     distinct_parts: bool = False,
+    codes: CodeTables | None = None,
 ) -> Assembled:
     """Turn raw rows (canonical c_* copies + original columns + provenance) into an export.
 
     The same entry line in two parts counts once (the later part's rows are set aside) unless
-    `distinct_parts`.
+    `distinct_parts`. `codes` carries the look-ups of Categorical columns from chunk to chunk.
     """
     raw = raw.with_row_index(IDX)
     if RAGGED_COL not in raw.columns:
@@ -513,9 +537,9 @@ def assemble(
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )
-    df = _classify_rows(_derive(narrow, rules), labels, header_norms)
+    df = _classify_rows(_derive(narrow, rules, codes), labels, header_norms)
     # entry-level fields: normalised once per entry, and off the row frame from here on
-    entry_fields = _entry_fields(df, rules)
+    entry_fields = _entry_fields(df, rules, codes)
     df = df.drop([canon(f) for f in ENTRY_FIELDS])
     df = df.with_columns(
         _keyed=pl.col("_entry").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
@@ -696,7 +720,7 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return lines.with_columns(pl.col("warnings").fill_null(empty)).drop([f"_f_{k}" for k in flags])
 
 
-def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def _entry_fields(used: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:
     """The entry-level v2 fields (deposit date, importer, filer, recon/protest/drawback), one
     row per entry: the first value an entry's rows carry, normalised once per distinct value."""
     present = [f for f in ENTRY_FIELDS if used.get_column(canon(f)).null_count() < used.height]
@@ -739,7 +763,7 @@ def _entry_fields(used: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     }
     for field, outs in outputs.items():
         if field in present:  # once per distinct value (flags and statuses have a handful)
-            ent = _by_unique(ent, canon(field), outs)
+            ent = _by_unique(ent, canon(field), outs, codes=codes)
         else:
             ent = ent.with_columns(
                 pl.lit(None, dtype=absent.get(name, pl.String)).alias(name) for name in outs

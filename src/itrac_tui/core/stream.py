@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from itrac_tui.core import normalise as nz
-from itrac_tui.core.assemble import Assembled, assemble, canon
+from itrac_tui.core.assemble import Assembled, CodeTables, assemble, canon
 from itrac_tui.core.classify import classify
 from itrac_tui.core.columns import FIELD_LABELS, ColumnMatch, require_columns
 from itrac_tui.core.interest import INTEREST_COLUMN
@@ -165,6 +165,7 @@ def _streamed(
     rows_read = rows_used = rounded = 0
     example = ""
     any_comps = False
+    codes = CodeTables()  # each coded value is normalised once for the whole file
     for chunk in _batches(path, match, chunk_rows):
         rows_read += chunk.height
         # rows with an entry but no line number join a commodity row by the orientation of
@@ -195,6 +196,7 @@ def _streamed(
             has_line_col=True,
             has_ordinal="tariff_ordinal" in match.mapping,
             distinct_parts=distinct_parts,
+            codes=codes,
         )
         del raw
         aside = built.set_aside.get_column("source_row")
