@@ -707,17 +707,21 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         & pl.col("protest_status").is_null(),
         "unclear_flag": pl.col("_w_flag"),
     }
-    lines = lines.with_columns(**{f"_f_{k}": v.fill_null(False) for k, v in flags.items()})
-    any_flag = pl.any_horizontal([pl.col(f"_f_{k}") for k in flags])
-    flagged = lines.filter(any_flag).select(
-        "line_id",
-        pl.concat_list([pl.when(pl.col(f"_f_{k}")).then(pl.lit(k)) for k in flags])
-        .list.drop_nulls()
-        .alias("warnings"),
+    return lines.with_columns(warning_lists(flags).alias("warnings"))
+
+
+def warning_lists(flags: dict[str, pl.Expr]) -> pl.Expr:
+    """The list of the names whose flag holds (in the given order), for each row: the flags as
+    the bits of a number, looked up in a table of every combination (no list built per row)."""
+    names = list(flags)
+    bits = pl.sum_horizontal(
+        [v.fill_null(False).cast(pl.UInt32) * (1 << i) for i, v in enumerate(flags.values())]
     )
-    empty = pl.lit([], dtype=pl.List(pl.String))
-    lines = lines.join(flagged, on="line_id", how="left", maintain_order="left")
-    return lines.with_columns(pl.col("warnings").fill_null(empty)).drop([f"_f_{k}" for k in flags])
+    table = pl.Series(
+        [[n for i, n in enumerate(names) if b >> i & 1] for b in range(1 << len(names))],
+        dtype=pl.List(pl.String),
+    )
+    return pl.lit(table).gather(bits)
 
 
 def _entry_fields(used: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:
