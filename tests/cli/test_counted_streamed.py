@@ -148,3 +148,22 @@ def test_counted_lines_equal_the_whole_file_lines(
     assert loaded.export.rows_read == export.rows_read
     assert loaded.export.rejected.equals(export.rejected)
     assert loaded.export.notices == export.notices
+
+
+def test_export_leaving_out_submitted_entries_streamed_equals_whole_file(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    export_csv: Path,
+) -> None:
+    prev = tmp_path / "prev"
+    code, _ = _run(capsys, prev, ["export", "--as-of", AS_OF, str(export_csv), "--by-filer",
+                                  "--cape-declaration", "{out}/cape"])  # fmt: skip
+    assert code == 0
+    submitted = sorted((prev / "cape").glob("cape_declaration_*.csv"))[0]
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "streamed").mkdir()
+    argv = ["export", "--as-of", AS_OF, str(export_csv), "--exclude-submitted", str(submitted)]
+    argv += ["--cape-declaration", "{out}/cape", "--protest-worklist", "{out}/protest.csv"]
+    _both(capsys, monkeypatch, tmp_path, argv)
+    assert ",declared," in (tmp_path / "whole" / "cape" / "excluded.csv").read_text()
