@@ -216,3 +216,25 @@ def test_only_the_asked_columns_are_converted_with_their_error_cells(
     assert frame["c"].to_list() == ["2", "#VALUE!"] and frame["d"].to_list() == ["3", "4"]
     whole = read.read_xlsx_file(path)
     assert whole["a"].to_list() == ["x", "#N/A"] and whole["c"].to_list() == ["2", "#VALUE!"]
+
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "external"
+
+
+def test_real_workbooks_header_rows_read_ahead_as_the_reader_reads_them() -> None:
+    """Every real-world XLSX fixture: its header row from the XML equals the reader's."""
+    books = sorted(SHARED.glob("*/*.xlsx")) if SHARED.is_dir() else []
+    if not books:
+        pytest.skip("no external XLSX fixtures")
+    import fastexcel
+
+    quick = 0
+    for book in books:
+        reader = fastexcel.read_excel(str(book))
+        sheet = read.pick_sheet(reader.sheet_names)
+        assert sheet is not None
+        names = tuple(c.name for c in reader.load_sheet(sheet, dtypes="string").available_columns())
+        ahead = read.quick_headers(book, sheet)
+        assert ahead in (None, names), book.name
+        quick += ahead is not None
+    assert quick  # the real exports take the quick reading
