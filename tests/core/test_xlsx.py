@@ -238,3 +238,36 @@ def test_real_workbooks_header_rows_read_ahead_as_the_reader_reads_them() -> Non
         assert ahead in (None, names), book.name
         quick += ahead is not None
     assert quick  # the real exports take the quick reading
+
+
+def _with_dimension(path: Path, ref: str) -> Path:
+    """The workbook with its sheet's dimension rewritten (as a writer that got it wrong)."""
+    import re
+    import zipfile
+
+    out = path.with_name("stale_" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="{ref}"'.encode(), data)
+            dst.writestr(item, data)
+    return out
+
+
+def test_cells_right_of_a_stale_dimension_are_nameless_columns(tmp_path: Path) -> None:
+    path = _with_dimension(_sheet(tmp_path / "w.xlsx", [["a", "b"], [1, 2, 3]]), "A1:B2")
+    assert read.quick_headers(path, "Main Report") == ("a", "b")
+    assert _reader_names(path) == ("a", "b", "__UNNAMED__2")
+    assert read.read_xlsx_file(path, columns=["b"])["b"].to_list() == ["2"]
+    assert read.read_xlsx_file(path).columns == [read.ROW_COL, "a", "b", "__UNNAMED__2"]
+
+
+def test_a_header_row_read_otherwise_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _sheet(tmp_path / "w.xlsx", [["a", "b"], [1, 2]])
+    monkeypatch.setattr(read, "quick_headers", lambda p, s: ("a", "c"))
+    with pytest.raises(read.XlsxError) as info:
+        read.read_xlsx_file(path, columns=["a"])
+    assert "\n" not in str(info.value) and "header row reads differently" in str(info.value)

@@ -403,7 +403,7 @@ def read_xlsx_sheet(
             sheet, header_row=0 if header else None, dtypes="string", use_columns=use
         )
         names = [c.name for c in loaded.available_columns()]
-        if expect is not None and tuple(names) != tuple(expect):
+        if expect is not None and not _same_header(names, expect):
             why = "its header row reads differently from the sheet's cells"
             raise XlsxError(f"{path}: cannot read sheet {sheet!r}: {why}", why)
         df = loaded.to_polars()
@@ -420,6 +420,15 @@ def read_xlsx_sheet(
         df.columns = [f"column_{i}" for i in range(df.width)]
     df = df.select(pl.all().cast(pl.String))
     return _with_error_cells(df, found[0] if found else ((1, 0), []), header, use)
+
+
+def _same_header(names: Sequence[str], expect: Sequence[str]) -> bool:
+    """The reader's header row is the one read ahead, perhaps with nameless columns after it
+    (cells right of the header row where the sheet's dimension did not count them)."""
+    n = len(expect)
+    return tuple(names[:n]) == tuple(expect) and all(
+        name.startswith("__UNNAMED__") for name in names[n:]
+    )
 
 
 _CELL_ERROR = re.compile(
@@ -607,6 +616,8 @@ def quick_headers(path: Path, sheet: str) -> tuple[str, ...] | None:
             shared: set[int] = set()
             for kind, body in kinds:
                 if kind == "inlineStr":
+                    if "<rPh" in body:
+                        return None
                     names.append(_unescape("".join(t.group(1) or "" for t in _TEXT.finditer(body))))
                 elif kind in ("s", "str"):
                     v = re.search(r"<v>(.*?)</v>", body, re.S)
@@ -631,8 +642,8 @@ def quick_headers(path: Path, sheet: str) -> tuple[str, ...] | None:
                 ]
     except (OSError, KeyError, zipfile.BadZipFile, UnicodeDecodeError, ValueError):
         return None
-    if any(n is None or not n.strip() for n in names):
-        return None
+    if any(n is None or not n.strip() or "\r" in n for n in names):
+        return None  # blank, or a line end the reader may read otherwise
     final = [n for n in names if n is not None]
     if len({n.strip() for n in final}) != len(final) or any(
         n.startswith("__UNNAMED__") for n in final
