@@ -84,3 +84,52 @@ def test_worked_example_as_of_dates() -> None:
     path = DATA / "worked_example.csv"
     for as_of in (date(2026, 4, 20), AS_OF):
         assert streamed(path, 1, as_of) == whole(path, as_of)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 7, 64, 1 << 20])
+def test_blocks_end_at_record_ends(
+    dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    """The file is parsed in blocks cut at line ends outside quotes: quoted line breaks and
+    doubled quotes in a cell, blocks of any size, the same figures as the whole-file reading."""
+    (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv", junk=JunkSpec())
+    df = pl.read_csv(path, infer_schema=False)
+    desc = next(c for c in df.columns if "Description" in c)
+    odd = pl.Series(['a "quoted"\nword', "two\nline\nbreaks", 'end"\n', None] * df.height)
+    df.with_columns(odd.head(df.height).alias(desc)).write_csv(path)
+    monkeypatch.setattr(stream, "BLOCK_BYTES", block_bytes)
+    export = stream.streamed_export([path], load_rules(), AS_OF, chunk_rows=90, min_bytes=0)
+    assert export is not None  # really streamed
+    assert summarise(export.lines, AS_OF, export).to_json() == whole(path)
+
+
+def test_record_end_outside_quotes() -> None:
+    """A line end inside quotes is not a record end; a doubled quote keeps the field open."""
+    assert stream._record_end(b'a,b\nc,"d\ne"\n') == 11
+    assert stream._record_end(b'a,b\nc,"d\ne') == 3
+    assert stream._record_end(b'a,"x""\ny"\n') == 9
+    assert stream._record_end(b'a,"x\n') == -1
+    assert stream._header_end(b'"a\nb",c\nd') == 7
+    assert stream._header_end(b'"a\nb') == -1
+
+
+def test_row_longer_than_header_falls_back(dataset, tmp_path: Path) -> None:
+    """A row with more fields than the header makes the stream decline; the figures agree."""
+    (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv")
+    text = path.read_text().splitlines()
+    text[40] += ",surplus"
+    path.write_text("\n".join(text) + "\n")
+    export = stream.streamed_export([path], load_rules(), AS_OF, chunk_rows=50, min_bytes=0)
+    assert export is None
+
+
+def test_open_quote_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A quote that never closes: no record end for many blocks, the stream declines (no
+    quadratic search through the rest of the file)."""
+    path = tmp_path / "x.csv"
+    rows = ["Entry Summary Number,Entry Summary Line Number,HTS Number,Duty"]
+    rows += ['ABC-1234567-8,1,"8471.30.0100,1.00'] + ["ABC-1234567-8,2,8471.30.0100,1.00"] * 2000
+    path.write_text("\n".join(rows) + "\n")
+    monkeypatch.setattr(stream, "BLOCK_BYTES", 256)
+    with pytest.raises(stream._Fallback):
+        list(stream._record_blocks(path, 256))

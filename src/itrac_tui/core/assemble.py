@@ -590,7 +590,8 @@ def assemble(
     spent += ["_ok", "_reason", "_column", "_value_raw", "_first_bad", "_sci"]
     spent += [f"_{f}_{k}" for f in MONEY_FIELDS for k in ("bad", "why")]
     spent += [f"{d}_bad" for d in ("_liq_date", "_entry_date", "_es_date")]
-    ok_rows = df.filter(pl.col("_kind") == KIND_OK).drop(*spent, "_kind", strict=False)
+    ok_rows = df if odd.height == 0 else df.filter(pl.col("_kind") == KIND_OK)  # no copy if all
+    ok_rows = ok_rows.drop(*spent, "_kind", strict=False)
     del df, odd, narrow
     used = _line_ids(ok_rows)
     del ok_rows

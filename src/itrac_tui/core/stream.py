@@ -11,7 +11,9 @@ than the header, an entry met again after others) falls back to the whole-file r
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -26,10 +28,20 @@ from itrac_tui.core.load import export_notices, inspect_file
 from itrac_tui.core.model import Export
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.preflight import with_preflight
-from itrac_tui.core.read import FILE_COL, ROW_COL, column_names, is_xlsx, same_inputs, sniff
+from itrac_tui.core.read import (
+    FILE_COL,
+    ROW_COL,
+    SAMPLE_BYTES,
+    Sniffed,
+    column_names,
+    is_xlsx,
+    same_inputs,
+    sniff,
+)
 from itrac_tui.core.rules import Rules
 
-CHUNK_ROWS = 400_000  # rows assembled at a time; the working set scales with this, not the file
+CHUNK_ROWS = 200_000  # rows assembled at a time; the working set scales with this, not the file
+_EXTRA = "__extra_field"  # a field beyond the header's: the row is longer than the header
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
 # what summarise() and the interest notice read of a line
 SLIM_COLUMNS = (
@@ -92,8 +104,102 @@ def streamed_export(
         return None
 
 
+BLOCK_BYTES = 16 << 20  # the file is parsed this many bytes at a time, one block ahead
+
+
+def _record_end(buf: bytes) -> int:
+    """Index of the last line end in `buf` outside quotes, or -1: a line end is a record end
+    when an even number of quote characters precede it (RFC 4180, where a quote inside a quoted
+    field is doubled)."""
+    quotes = buf.count(b'"')
+    end = buf.rfind(b"\n")
+    after = buf.count(b'"', end) if end >= 0 else 0  # quotes from `end` on
+    while end >= 0 and (quotes - after) % 2:
+        prev = buf.rfind(b"\n", 0, end)
+        after += buf.count(b'"', max(prev, 0), end)
+        end = prev
+    return end
+
+
+def _header_end(buf: bytes) -> int:
+    """Index of the line end that closes the header record, or -1 when `buf` has none."""
+    end, quotes = buf.find(b"\n"), 0
+    start = 0
+    while end >= 0:
+        quotes += buf.count(b'"', start, end)
+        if quotes % 2 == 0:
+            return end
+        start, end = end, buf.find(b"\n", end + 1)
+    return -1
+
+
+def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
+    """The file's records after the header line, in blocks of about `block_bytes` that end at a
+    record end (bounded memory, unlike a streaming engine that reads ahead as fast as it can).
+
+    _Fallback when no record end comes for many blocks (an open quote): the whole-file reading
+    then says what is wrong."""
+    with path.open("rb") as fh:
+        carry, header_done = b"", False
+        while data := fh.read(block_bytes):
+            buf = carry + data
+            if len(buf) > 4 * block_bytes + SAMPLE_BYTES:
+                raise _Fallback
+            if not header_done:
+                first = _header_end(buf)
+                if first < 0:
+                    carry = buf
+                    continue
+                buf, header_done = buf[first + 1 :], True
+            end = _record_end(buf)
+            if end < 0:
+                carry = buf
+                continue
+            yield buf[: end + 1]
+            carry = buf[end + 1 :]
+        if header_done and carry:
+            yield carry
+
+
+def _parse(
+    block: bytes,
+    sniffed: Sniffed,
+    names: list[str],
+    wanted: list[str],
+    coded: list[str],
+    first_row: int,
+) -> pl.DataFrame:
+    """The wanted columns of one block (ROW_COL numbered from `first_row`); _Fallback on a row
+    with more fields than the header (the whole-file reading keeps those whole and rejects them)."""
+    schema = dict.fromkeys([*names, _EXTRA], pl.String)
+    try:
+        df = (
+            pl.scan_csv(
+                io.BytesIO(block),
+                separator=sniffed.delimiter,
+                has_header=False,
+                schema=schema,
+                missing_columns="insert",  # so that the extra field is read where there is one
+                raise_if_empty=False,
+            )
+            .select(*wanted, _EXTRA)
+            .collect()
+        )
+    except pl.exceptions.PolarsError:
+        raise _Fallback from None  # e.g. a non-UTF-8 byte, more fields than the header
+    if df.get_column(_EXTRA).null_count() < df.height:
+        raise _Fallback
+    return (
+        df.drop(_EXTRA)
+        .with_row_index(ROW_COL, offset=first_row)
+        .with_columns(pl.col(coded).cast(pl.Categorical))
+    )
+
+
 def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
-    """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set)."""
+    """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set).
+
+    The next block is parsed in a thread while the caller works on the current chunk."""
     sniffed = sniff(path)
     if sniffed.encoding != "utf-8" or sniffed.line_end != "\n":
         raise _Fallback
@@ -106,11 +212,21 @@ def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.Dat
     wanted = sorted(set(match.mapping.values()))
     entry = match.mapping["entry_number"]
     coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
-    lf = lf.select(wanted).with_row_index(ROW_COL, offset=2)
-    lf = lf.with_columns(pl.col(coded).cast(pl.Categorical))
+    blocks = _record_blocks(path, BLOCK_BYTES)
     pending: pl.DataFrame | None = None
-    try:
-        for batch in lf.collect_batches(chunk_size=min(chunk_rows, 100_000)):
+    row = 2  # the header is row 1
+    with ThreadPoolExecutor(max_workers=1) as pool:
+
+        def parse(block: bytes | None, first_row: int) -> Future[pl.DataFrame] | None:
+            if block is None:
+                return None
+            return pool.submit(_parse, block, sniffed, names, wanted, coded, first_row)
+
+        ahead = parse(next(blocks, None), row)
+        while ahead is not None:
+            batch = ahead.result()
+            row += batch.height
+            ahead = parse(next(blocks, None), row)
             pending = batch if pending is None else pl.concat([pending, batch], rechunk=False)
             if pending.height < chunk_rows:
                 continue
@@ -119,8 +235,6 @@ def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.Dat
                 continue  # one entry so far: keep reading
             yield pending.slice(0, cut)
             pending = pending.slice(cut)
-    except pl.exceptions.PolarsError:
-        raise _Fallback from None  # e.g. a row longer than the header, a non-UTF-8 byte
     if pending is not None and pending.height:
         yield pending
 
