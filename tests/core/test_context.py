@@ -140,3 +140,47 @@ def test_external_fixtures() -> None:
         assert_same([path])
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize("junk", [False, True])
+@pytest.mark.parametrize("chunk_rows", [1, 37])
+def test_chunked_assembly_equals_one_assembly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, junk: bool, chunk_rows: int
+) -> None:
+    """A big file assembled in entry-aligned chunks: the very frames of one assembly."""
+    from itrac_tui.core import load, stream
+
+    dataset = generate_dataset(200, seed=7)
+    (path,), _ = write_export(
+        dataset, "es003", tmp_path / "x.csv", junk=JunkSpec() if junk else None
+    )
+    rules = load_rules()
+    one = load_export([path], rules, lazy_context=True, chunked_min_bytes=1 << 62)
+    monkeypatch.setattr(stream, "CHUNK_ROWS", chunk_rows)
+    calls: list[int] = []
+    real = load._assembled_in_chunks
+
+    def spy(*args: object, **kwargs: object) -> object:
+        got = real(*args, **kwargs)  # type: ignore[arg-type]
+        calls.append(got is not None)
+        return got
+
+    monkeypatch.setattr(load, "_assembled_in_chunks", spy)
+    chunked = load_export([path], rules, lazy_context=True, chunked_min_bytes=0)
+    assert calls == [True]  # really chunked
+    for name in ("lines", "components", "rows", "set_aside", "rejected", "context_rows"):
+        assert getattr(chunked, name).equals(getattr(one, name)), name
+    assert chunked.notices == one.notices and chunked.rows_read == one.rows_read
+    assert _as_text(completed(chunked).lines).equals(load_export([path], rules).lines)
+
+
+def test_chunked_falls_back_without_line_numbers(tmp_path: Path) -> None:
+    """No line-number column: the whole file is assembled at once (orientation is global)."""
+    lazy = assert_same([DATA / "layouts" / "es003_ch99_first_no_line_number.csv"])
+    chunked = load_export(
+        [DATA / "layouts" / "es003_ch99_first_no_line_number.csv"],
+        load_rules(),
+        lazy_context=True,
+        chunked_min_bytes=0,
+    )
+    assert chunked.lines.equals(lazy.lines)

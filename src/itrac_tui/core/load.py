@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +18,7 @@ from itrac_tui.core.columns import (
 )
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import CLASSIFIED_COLUMNS, LINE_COLUMNS, Export, Warning_
+from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.preflight import with_preflight
 from itrac_tui.core.read import (
     FILE_COL,
@@ -34,6 +36,8 @@ from itrac_tui.core.read import (
 from itrac_tui.core.rules import Rules
 
 Progress = Callable[[str, int, int], None]
+CHUNKED_MIN_BYTES = 1 << 30  # lazily read files this big are assembled chunk by chunk (at 1M
+# rows, 325 MB, one assembly is faster and fits)
 RESERVED = set(LINE_COLUMNS) | set(CLASSIFIED_COLUMNS) | {"line_id", "raw", "reason"}
 
 LIQUIDATION_HELP = (
@@ -43,9 +47,11 @@ LIQUIDATION_HELP = (
 )
 
 
-def headers_of(path: Path) -> tuple[str, ...]:
-    """Header row of an export file (CSV or XLSX)."""
-    return xlsx_headers(path) if is_xlsx(path) else tuple(column_names(sniff(path)))
+def headers_of(path: Path, sniffed: Sniffed | None = None) -> tuple[str, ...]:
+    """Header row of an export file (CSV or XLSX); `sniffed`: the CSV's sniff, if known."""
+    if is_xlsx(path):
+        return xlsx_headers(path)
+    return tuple(column_names(sniffed or sniff(path)))
 
 
 def _effective_mapping(
@@ -63,11 +69,12 @@ def inspect_file(
     rules: Rules,
     mapping: dict[str, str] | None = None,
     saved: dict[str, str] | None = None,
+    sniffed: Sniffed | None = None,
 ) -> ColumnMatch:
     """What the detector finds in one file (headers, mapped fields, missing fields, layout).
 
     `saved` is the user's saved mapping (store): its entries apply where the header exists."""
-    headers = headers_of(path)
+    headers = headers_of(path, sniffed)
     return detect_columns(headers, rules, _effective_mapping(headers, mapping, saved))
 
 
@@ -104,6 +111,7 @@ def load_export(
     distinct_parts: bool = False,
     saved: dict[str, str] | None = None,
     lazy_context: bool = False,
+    chunked_min_bytes: int = CHUNKED_MIN_BYTES,
 ) -> Export:
     """Read the parts of one export (in the given order) and assemble lines and components.
 
@@ -114,7 +122,8 @@ def load_export(
 
     `lazy_context` (the TUI) reads the decisive columns only and leaves the others in the files
     for core.context to read back by row (is_lazy); CSV parts in UTF-8 with LF/CRLF line ends
-    only: anything else is read whole, as with `context`.
+    only: anything else is read whole, as with `context`. A lazily read single file of at least
+    `chunked_min_bytes` is assembled in entry-aligned chunks (bounded working set).
     """
     files = [Path(p) for p in paths]
     if not files:
@@ -140,7 +149,7 @@ def load_export(
     for k, path in enumerate(files, start=1):
         if progress:
             progress(f"Reading {path.name} (file {k} of {len(files)})", rows_so_far, 0)
-        match = inspect_file(path, rules, mapping, saved)
+        match = inspect_file(path, rules, mapping, saved, sniffs.get(path))
         if is_claims_headers(match.headers):
             raise InputError(claims_file_as_export_message(path))
         require_columns(match, str(path))
@@ -149,6 +158,12 @@ def load_export(
                 f"{path}: its layout ({match.layout}) differs from {files[0]} "
                 f"({matches[0].layout}); parts of one export must share a layout"
             )
+        if lazy_context and len(files) == 1 and path.stat().st_size >= chunked_min_bytes:
+            chunked = _assembled_in_chunks(path, match, rules, distinct_parts, progress)
+            if chunked is not None:
+                built, rows_read = chunked
+                own = tuple(column_names(sniffs[path]))
+                return _export(files, [match], built, rows_read, rules, repeats, own)
         df, cols = _read_part(path, match, context, k - 1, sniffs.get(path))
         if lazy_context:
             if RAGGED_COL in df.columns:  # rows longer than the header: read it whole
@@ -187,23 +202,132 @@ def load_export(
         has_ordinal=has_ordinal,
         distinct_parts=distinct_parts,
     )
+    return _export(files, matches, built, raw.height, rules, repeats, tuple(lazy), lazy_context)
+
+
+def _export(
+    files: Sequence[Path],
+    matches: Sequence[ColumnMatch],
+    built: Assembled,
+    rows_read: int,
+    rules: Rules,
+    repeats: Sequence[tuple[Path, Path]],
+    lazy_columns: tuple[str, ...],
+    lazy: bool = True,
+) -> Export:
+    """The Export of assembled parts (pre-flight warnings and notices added)."""
     lines = with_preflight(built.lines, built.components, rules.cape)  # §10 warnings
     has_liq = all(m.has_liquidation for m in matches)
     notices = export_notices(built, built.rows.height, has_liq, repeats)
     return Export(
         files=tuple(str(f) for f in files),
-        layout=first.layout,
-        mapping=dict(first.mapping),
+        layout=matches[0].layout,
+        mapping=dict(matches[0].mapping),
         lines=lines,
         components=built.components,
         rows=built.rows,
         set_aside=built.set_aside,
         rejected=built.rejected,
-        rows_read=raw.height,
+        rows_read=rows_read,
         has_liquidation=has_liq,
         notices=notices,
-        lazy_columns=tuple(lazy),
-        context_rows=built.context_rows if lazy_context else None,
+        lazy_columns=lazy_columns if lazy else (),
+        context_rows=built.context_rows if lazy else None,
+    )
+
+
+def _assembled_in_chunks(
+    path: Path, match: ColumnMatch, rules: Rules, distinct_parts: bool, progress: Progress | None
+) -> tuple[Assembled, int] | None:
+    """A big file's decisive columns assembled chunk by chunk (entry-aligned, core.stream's
+    reading), so the working set is a chunk's, not the file's; the same frames as one assembly
+    of the whole file (line ids run on). None when the stream cannot promise that."""
+    from itrac_tui.core import normalise as nz
+    from itrac_tui.core import stream
+
+    if "line_number" not in match.mapping:
+        return None  # line boundaries then depend on the whole file's orientation
+    labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
+    name = str(path)
+    parts: list[Assembled] = []
+    rows_read = lines_so_far = 0
+    try:
+        for chunk in stream._batches(path, match, stream.CHUNK_ROWS):
+            rows_read += chunk.height
+            # rows with an entry but no line number join a commodity row by the whole file's
+            # orientation unless set aside (roll-ups); as in core.stream
+            line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
+            plain = line_no.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False)
+            unnumbered = (
+                chunk.filter(~plain)
+                .filter(
+                    nz.entry_number(nz.unwrap_excel_text(entry.cast(pl.String))).is_not_null()
+                    & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
+                )
+                .get_column(ROW_COL)
+                .cast(pl.Int64)
+            )
+            raw = chunk.with_columns(
+                pl.col(ROW_COL).cast(pl.Int64),
+                *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
+                pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
+            ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping])
+            del chunk
+            built = assemble(
+                raw,
+                rules,
+                files=[name],
+                layout=match.layout,
+                labels=labels,
+                original_columns=[],
+                has_line_col=True,
+                has_ordinal="tariff_ordinal" in match.mapping,
+                distinct_parts=distinct_parts,
+            )
+            del raw
+            aside = built.set_aside.get_column("source_row")
+            if built.orientation or not unnumbered.is_in(aside.implode()).all():
+                return None
+            parts.append(_shifted(built, lines_so_far))
+            lines_so_far += built.lines.height
+            if progress:
+                progress(f"Assembled {lines_so_far:,} lines ({rows_read:,} rows)", rows_read, 0)
+    except stream._Fallback:
+        return None
+    if not parts:
+        return None
+    lines = pl.concat([b.lines for b in parts])
+    entries = pl.concat([b.lines.get_column("entry_number").unique() for b in parts])
+    if entries.len() != entries.n_unique():
+        return None  # an entry met again after other entries: its lines may span chunks
+    money = ["entered_value_cents", "line_duty_cents", "ch99_duty_cents", "ieepa_duty_cents"]
+    ensure_sums_fit(lines, money, "money amounts of the export")
+    components = pl.concat([b.components for b in parts])
+    rounded = sum(b.rounded for b in parts)
+    merged = Assembled(
+        lines=lines,
+        components=components,
+        rows=pl.concat([b.rows for b in parts]),
+        set_aside=pl.concat([b.set_aside for b in parts]),
+        rejected=pl.concat([b.rejected for b in parts]),
+        rounded=rounded,
+        rounded_example=next((b.rounded_example for b in parts if b.rounded_example), ""),
+        files_without_ch99=(name,) if lines.height and components.height == 0 else (),
+        context_rows=pl.concat([b.context_rows for b in parts if b.context_rows is not None]),
+    )
+    return merged, rows_read
+
+
+def _shifted(built: Assembled, offset: int) -> Assembled:
+    """A chunk's frames with its line ids moved past the earlier chunks' lines."""
+    if offset == 0:
+        return built
+    line_id = (pl.col("line_id") + offset).cast(pl.UInt32)
+    return replace(
+        built,
+        lines=built.lines.with_columns(line_id),
+        components=built.components.with_columns(line_id),
+        rows=built.rows.with_columns(line_id),
     )
 
 
