@@ -141,7 +141,7 @@ def _entry_ids(df: pl.DataFrame) -> pl.DataFrame:
     are contiguous (ACE exports group them) it is the run number: in order, no hashing."""
     firsts, run = _runs(df.get_column("_entry"))
     if firsts.n_unique() == firsts.len():
-        return df.with_columns(run.alias("_eid"))
+        return df.with_columns(run.alias("_eid").set_sorted())  # grouping by it is then cheap
     return _by_unique(df, "_entry", {}, "_eid")
 
 
@@ -666,6 +666,8 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         pl.lit(None, dtype=pl.Int64).alias("entered_value_cents"),  # the line's own value
     )
     comps = pl.concat([own_rows, same_row]).sort(IDX)
+    if comps.get_column("line_id").is_sorted():  # lines are contiguous: cheap grouping by line
+        comps = comps.with_columns(pl.col("line_id").set_sorted())
     ieepa_ids = rules.ieepa_programs()
     refundable_ids = [p.id for p in rules.programs if p.refundable]
     codes = comps.select(pl.col("_code").unique()).with_columns(

@@ -12,8 +12,9 @@ than the header, an entry met again after others) falls back to the whole-file r
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def streamed_export(
         return None
 
 
-BLOCK_BYTES = 16 << 20  # the file is parsed this many bytes at a time, one block ahead
+BLOCK_BYTES = 16 << 20  # the file is read and parsed this many bytes at a time
+AHEAD_BLOCKS = 4  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 
 
 def _record_end(buf: bytes) -> int:
@@ -167,10 +169,9 @@ def _parse(
     names: list[str],
     wanted: list[str],
     coded: list[str],
-    first_row: int,
 ) -> pl.DataFrame:
-    """The wanted columns of one block (ROW_COL numbered from `first_row`); _Fallback on a row
-    with more fields than the header (the whole-file reading keeps those whole and rejects them)."""
+    """The wanted columns of one block; _Fallback on a row with more fields than the header
+    (the whole-file reading keeps those whole and rejects them)."""
     schema = dict.fromkeys([*names, _EXTRA], pl.String)
     try:
         df = (
@@ -189,17 +190,13 @@ def _parse(
         raise _Fallback from None  # e.g. a non-UTF-8 byte, more fields than the header
     if df.get_column(_EXTRA).null_count() < df.height:
         raise _Fallback
-    return (
-        df.drop(_EXTRA)
-        .with_row_index(ROW_COL, offset=first_row)
-        .with_columns(pl.col(coded).cast(pl.Categorical))
-    )
+    return df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
 
 
 def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set).
 
-    The next block is parsed in a thread while the caller works on the current chunk."""
+    The next blocks are read and parsed in a thread while the caller works on this chunk."""
     sniffed = sniff(path)
     if sniffed.encoding != "utf-8" or sniffed.line_end != "\n":
         raise _Fallback
@@ -217,16 +214,15 @@ def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.Dat
     row = 2  # the header is row 1
     with ThreadPoolExecutor(max_workers=1) as pool:
 
-        def parse(block: bytes | None, first_row: int) -> Future[pl.DataFrame] | None:
-            if block is None:
-                return None
-            return pool.submit(_parse, block, sniffed, names, wanted, coded, first_row)
+        def task() -> pl.DataFrame | None:
+            block = next(blocks, None)  # read and parsed in the one worker thread, in order
+            return None if block is None else _parse(block, sniffed, names, wanted, coded)
 
-        ahead = parse(next(blocks, None), row)
-        while ahead is not None:
-            batch = ahead.result()
+        ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
+        while (batch := ahead.popleft().result()) is not None:
+            ahead.append(pool.submit(task))
+            batch = batch.with_row_index(ROW_COL, offset=row)
             row += batch.height
-            ahead = parse(next(blocks, None), row)
             pending = batch if pending is None else pl.concat([pending, batch], rechunk=False)
             if pending.height < chunk_rows:
                 continue
