@@ -160,6 +160,14 @@ def with_money(
     more decimals, credits, words, junk) go through the full staged parser.
     """
     v = pl.col("v")
+    if df.get_column(src).null_count() == df.height:  # a blank (or absent) column: no money
+        blank = [
+            pl.lit(None, dtype=pl.Int64).alias(cents),
+            pl.lit(False).alias(invalid),
+            *([pl.lit(None, dtype=pl.String).alias(reason)] if reason else []),
+            *([pl.lit(False).alias(rounded)] if rounded else []),
+        ]
+        return df.with_columns(blank)
     first = df.select(v=pl.col(src).cast(pl.String))
     num = v.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
     first = first.with_columns(
@@ -176,9 +184,16 @@ def with_money(
     )
     first = first.select("v", c=pl.when("neg").then(-magnitude).otherwise(magnitude))
     cents_s = first.get_column("c")
+    odd = first.with_row_index("i").filter((v.str.len_bytes() > 0) & pl.col("c").is_null())
+    if odd.height == 0:  # every cell read by the cast (or blank)
+        out: list[pl.Series | pl.Expr] = [cents_s.alias(cents), pl.lit(False).alias(invalid)]
+        if reason:
+            out.append(pl.lit(None, dtype=pl.String).alias(reason))
+        if rounded:
+            out.append(pl.lit(False).alias(rounded))
+        return df.with_columns(out)
     reason_s = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     rounded_s = pl.repeat(False, df.height, dtype=pl.Boolean, eager=True)
-    odd = first.with_row_index("i").filter((v.str.len_bytes() > 0) & pl.col("c").is_null())
     if odd.height:
         for stage in _stages(v, _zero_words(zero_words)):
             odd = odd.with_columns(**{f"__m_{k}": e for k, e in stage.items()})
