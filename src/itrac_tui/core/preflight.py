@@ -134,13 +134,11 @@ def with_preflight(lines: pl.DataFrame, components: pl.DataFrame, cape: CapeRule
         .list.drop_nulls()
         .alias("_pre"),
     )
-    out = lines.join(codes, on="line_id", how="left", maintain_order="left")
-    merged = (
-        pl.when(pl.col("_pre").is_not_null())
-        .then(pl.concat_list("warnings", "_pre"))
-        .otherwise(pl.col("warnings"))
-    )
-    return out.with_columns(merged.alias("warnings")).drop("_pre")
+    # the lists are rebuilt for the flagged lines only, then joined back
+    flagged = lines.select("line_id", "warnings").join(codes, on="line_id", how="inner")
+    merged = flagged.select("line_id", pl.concat_list("warnings", "_pre").alias("_pre"))
+    out = lines.join(merged, on="line_id", how="left", maintain_order="left")
+    return out.with_columns(pl.coalesce("_pre", "warnings").alias("warnings")).drop("_pre")
 
 
 def may_reject_expr() -> pl.Expr:
