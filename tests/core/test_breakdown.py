@@ -243,3 +243,31 @@ def test_warning_codes_filter() -> None:
     )
     view = apply_view(frame, ViewSpec(warning_codes=("bad_date", "nope")))
     assert view["entry_number"].to_list() == ["C"]
+
+
+@pytest.mark.parametrize(
+    ("entries", "keys"),
+    [
+        (["A", "A", "B", "B", "C"], ["x", "x", "y", "y", "x"]),  # runs, one key each: by runs
+        (["A", "B", "A", "C", "C"], ["x", "y", "x", "x", "x"]),  # entry A in two runs
+        (["A", "A", "B", "B", "C"], ["x", "y", "y", "y", "x"]),  # entry A in two groups
+        (["A", "A", "B", "B", "C"], ["x", None, None, None, "x"]),
+    ],
+)
+@pytest.mark.parametrize("categorical", [False, True])
+def test_entries_per_group_are_distinct_entries(
+    entries: list[str], keys: list[str | None], categorical: bool
+) -> None:
+    frame = pl.DataFrame(
+        {"entry_number": entries, "Port Name": keys, "ieepa_duty_cents": [1, 2, 3, 4, 5]}
+    )
+    if categorical:
+        frame = frame.with_columns(pl.col("entry_number", "Port Name").cast(pl.Categorical))
+    table = breakdown(frame, "port")
+    expected = (
+        frame.group_by(pl.col("Port Name").cast(pl.String).fill_null(BLANK).alias("key"))
+        .agg(pl.len(), pl.col("entry_number").n_unique(), pl.col("ieepa_duty_cents").sum())
+        .sort("key")
+    )
+    got = table.sort("key").select("key", "lines", "entries", "ieepa_duty_cents")
+    assert got.rows() == expected.rows()

@@ -119,6 +119,41 @@ _SCHEMA: dict[str, type[pl.DataType]] = {
 }
 
 
+def _is_categorical(dtype: pl.DataType | None) -> bool:
+    return isinstance(dtype, (pl.Categorical, pl.Enum))
+
+
+def distinct_key(column: str, schema: pl.Schema) -> pl.Expr:
+    """`column` as counted for distinct values: a Categorical's codes (no strings compared)."""
+    expr = pl.col(column)
+    return expr.to_physical() if _is_categorical(schema.get(column)) else expr
+
+
+def _grouped_by_runs(
+    frame: pl.LazyFrame, whole_q: pl.LazyFrame, counted_q: pl.LazyFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The groups' lines, entries and duty. When each entry's lines are one run (as ITRAC lists
+    them) and all of them have the same key (importer, port, entry month...), an entry counts
+    once, at its run's first line: no distinct count per group. Otherwise `counted_q` (distinct
+    entries per group) is collected: the figures are the same either way."""
+    entry, key = pl.col("__entry"), pl.col("key")
+    starts = frame.with_columns(entry.ne_missing(entry.shift(1)).alias("__start"))
+    start = pl.col("__start")
+    by_run_q = starts.group_by("key").agg(
+        pl.len().cast(pl.UInt32).alias("lines"),
+        start.sum().cast(pl.UInt32).alias("entries"),
+        pl.col("ieepa_duty_cents").sum().cast(pl.Int64).alias("ieepa_duty_cents"),
+    )
+    check_q = starts.select(
+        start.sum().alias("runs"), (~start & key.ne_missing(key.shift(1))).any().alias("mixed")
+    )
+    grouped, whole_row, check = pl.collect_all([by_run_q, whole_q, check_q])
+    runs, mixed = check.row(0)
+    if runs != whole_row.item(0, "e") or mixed:  # an entry in two runs, or with two keys
+        grouped = counted_q.collect()
+    return grouped, whole_row
+
+
 def breakdown_with_totals(
     lines: pl.DataFrame | pl.LazyFrame, dimension: str, entry_key: str = "entry_number"
 ) -> tuple[pl.DataFrame, Totals]:
@@ -126,33 +161,42 @@ def breakdown_with_totals(
     lazy = lines.lazy()
     schema = lazy.collect_schema()
     dim = resolve(dimension, schema.names())
+    entry = distinct_key(entry_key, schema)
     whole_q = lazy.select(
         pl.len().alias("n"),
-        pl.col(entry_key).n_unique().alias("e"),
+        entry.n_unique().alias("e"),
         pl.col("ieepa_duty_cents").sum().alias("c"),
     )
     if not dim:
         n, e, c = whole_q.collect().row(0)
         return pl.DataFrame(schema=_SCHEMA), Totals(int(n), int(e) if n else 0, int(c or 0))
     month = dim in _MONTHS  # group on an integer year-month, format the few groups after
-    day = pl.col(DIMENSIONS[dim][1]) if month else pl.lit(None)
-    key = (day.dt.year() * 100 + day.dt.month()) if month else key_expr(dim)
-    frame = lazy.select(
-        key.alias("key"), pl.col(entry_key).alias("__entry"), pl.col("ieepa_duty_cents")
-    )
-    if is_list(dim, schema):
+    source = dim[len(COLUMN_PREFIX) :] if dim.startswith(COLUMN_PREFIX) else DIMENSIONS[dim][1]
+    if month:
+        day = pl.col(source)
+        key = day.dt.year() * 100 + day.dt.month()
+    elif _is_categorical(schema.get(source)):
+        key = pl.col(source)  # grouped on its codes; the few group keys become text after
+    else:
+        key = key_expr(dim)
+    frame = lazy.select(key.alias("key"), entry.alias("__entry"), pl.col("ieepa_duty_cents"))
+    listy = is_list(dim, schema)
+    if listy:
         frame = frame.with_columns(
             pl.when(pl.col("key").list.len() == 0)
             .then(pl.lit([None], pl.List(pl.String)))
             .otherwise(pl.col("key").cast(pl.List(pl.String)))
             .alias("key")
         ).explode("key")
-    grouped_q = frame.group_by("key").agg(
+    counted_q = frame.group_by("key").agg(
         pl.len().cast(pl.UInt32).alias("lines"),
         pl.col("__entry").n_unique().cast(pl.UInt32).alias("entries"),
         pl.col("ieepa_duty_cents").sum().cast(pl.Int64).alias("ieepa_duty_cents"),
     )
-    grouped, whole_row = pl.collect_all([grouped_q, whole_q])
+    if listy:
+        grouped, whole_row = pl.collect_all([counted_q, whole_q])
+    else:
+        grouped, whole_row = _grouped_by_runs(frame, whole_q, counted_q)
     if month:
         ym = pl.col("key")
         text = (ym // 100).cast(pl.String) + "-" + (ym % 100).cast(pl.String).str.zfill(2)
@@ -206,6 +250,7 @@ __all__ = [
     "breakdown_csv",
     "breakdown_with_totals",
     "dimension_label",
+    "distinct_key",
     "group_filter",
     "is_list",
     "key_expr",

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from itrac_tui.core.breakdown import distinct_key
+
 # (kind, pathway, deadline column): a line's own deadline is the column of its pathway.
 DEADLINE_KINDS: tuple[tuple[str, str, str], ...] = (
     ("phase1", "cape_phase1", "phase1_until"),
@@ -66,13 +68,13 @@ def weekly_deadlines(
     and the week's lines, entries and cents. Lines without an own deadline are left out."""
     first = week_start(as_of)
     last = first + timedelta(weeks=weeks)
-    names = lines.collect_schema().names()
+    schema = lines.collect_schema()
     frame = (
         lines.lazy()
         .select(
-            own_deadline_expr(names).alias("__d"),
+            own_deadline_expr(schema.names()).alias("__d"),
             deadline_kind_expr().alias("kind"),
-            pl.col(entry_key).alias("entry"),
+            distinct_key(entry_key, schema).alias("entry"),
             pl.col("ieepa_duty_cents"),
         )
         .filter(pl.col("__d").is_not_null() & pl.col("kind").is_not_null())

@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -30,6 +30,7 @@ from itrac_tui.core.breakdown import (
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
 from itrac_tui.tui.query import ENTRY_KEY
+from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
@@ -46,6 +47,7 @@ COLUMN_DIMENSIONS: dict[str, str] = {
     "entry_date": "entry_month",
     "liquidation_date": "liquidation_month",
 }
+CHUNK = 200  # groups formatted at a time (an entry-number column has one per entry)
 SORTS: tuple[tuple[str, str, bool], ...] = (
     ("ieepa_duty_cents", "IEEPA duty", True),
     ("lines", "lines", True),
@@ -126,21 +128,21 @@ class BreakdownScreen(Screen):
 
     def __init__(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
         super().__init__()
+        self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # same view: no recount
+        self._rows: pl.DataFrame | None = None  # the groups in the order shown
+        self._shown = 0  # groups formatted into the list so far
         self.reset(lines, spec, dimension, as_of)
 
     def reset(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
-        """New view or dimension (the screen is kept between uses: no new widgets to build)."""
+        """New view or dimension: count it in a worker at once, while the screen is being shown
+        (the screen is kept between uses: no new widgets to build)."""
         self.lines = lines
         self.spec = spec
         self.dimension = dimension
         self.as_of = as_of
-        self.table: pl.DataFrame | None = None
-        self.whole: Totals | None = None
         self.sort_index = 0
         self.descending = True
-        self._stale = True
-        if not hasattr(self, "_cache"):
-            self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # same view: no recount
+        self.recount()
 
     @property
     def itrac(self) -> ItracApp:
@@ -153,22 +155,30 @@ class BreakdownScreen(Screen):
         yield Static("", id="bd-header")
         yield BreakdownList(id="bd-list")
         yield Static("Counting…", id="bd-total")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """First shown: draw what the worker counted meanwhile, if it is done."""
+        self._draw() if self.table is not None else self._show_counting()
 
     def on_screen_resume(self) -> None:
-        """Shown (again): count in a worker when the view or dimension changed."""
+        """Shown (again): the groups are drawn as soon as they are counted."""
         self.query_one(BreakdownList).focus()
-        if self._stale:
-            self._stale = False
-            self.query_one(BreakdownList).clear_options()
-            self.query_one("#bd-total", Static).update("Counting…")
-            self.recount()
 
     def recount(self) -> None:
         """Compute the breakdown for the current dimension (worker)."""
+        self.table = None
+        self.whole = None
+        if self.is_mounted:
+            self._show_counting()
+        self._count(self.lines, self.spec, self.dimension)
+
+    def _show_counting(self) -> None:
         label = dimension_label(resolve(self.dimension, self.lines.columns) or self.dimension)
         self.query_one("#bd-title", Static).update(Text(f"Breakdown by {label} — counting…"))
-        self._count(self.lines, self.spec, self.dimension)
+        self.query_one("#bd-header", Static).update("")
+        self.query_one(BreakdownList).clear_options()
+        self.query_one("#bd-total", Static).update("Counting…")
 
     @work(thread=True, exclusive=True, group="breakdown")
     def _count(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> None:
@@ -181,19 +191,29 @@ class BreakdownScreen(Screen):
             self._cache[key] = cached
         _lines, table, whole = cached
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_table, dimension, table, whole)
+            self.app.call_from_thread(self.show_table, lines, spec, dimension, table, whole)
 
-    def show_table(self, dimension: str, table: pl.DataFrame, whole: Totals) -> None:
-        """Draw the groups (sorted as chosen)."""
-        if dimension != self.dimension:
+    def show_table(
+        self,
+        lines: pl.DataFrame,
+        spec: ViewSpec,
+        dimension: str,
+        table: pl.DataFrame,
+        whole: Totals,
+    ) -> None:
+        """Draw the groups (sorted as chosen) unless the view or dimension changed meanwhile."""
+        if lines is not self.lines or spec != self.spec or dimension != self.dimension:
             return
         self.table = table
         self.whole = whole
-        self._draw()
+        if self.is_mounted:
+            self._draw()
 
     def _sorted(self) -> pl.DataFrame:
         assert self.table is not None
         column, _label, _desc = SORTS[self.sort_index]
+        if (column, self.descending) == ("ieepa_duty_cents", True):
+            return self.table  # the core's own order
         others = [c for c in ("ieepa_duty_cents", "lines", "key") if c != column]
         return self.table.sort(
             [column, *others],
@@ -201,7 +221,7 @@ class BreakdownScreen(Screen):
         )
 
     def _widths(self) -> tuple[int, int]:
-        width = max(self.size.width - 2, 60)
+        width = max((self.size.width or self.app.size.width) - 2, 60)
         bar_w = max(10, width // 5)
         key_w = max(width - (9 + 8 + 16 + 7 + bar_w + 7), 10)
         return key_w, bar_w
@@ -232,22 +252,12 @@ class BreakdownScreen(Screen):
             f"{'Share':>7} {'':<{bar_w}}"
         )
         self.query_one("#bd-header", Static).update(Text(head, no_wrap=True))
+        self._rows = self._sorted()
+        self._shown = 0
         ol = self.query_one(BreakdownList)
         ol.clear_options()
-        whole_cents = self.whole.ieepa_duty_cents
-        options = []
-        for key, n, e, cents, bp in self._sorted().head(5000).iter_rows():
-            name = group_label(self.dimension if dim in DIMENSIONS else dim, key)
-            if len(name) > key_w:
-                name = name[: key_w - 1] + "…"
-            share = f"{bp // 100}.{bp % 100 // 10}%"
-            row = (
-                f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
-                f"{bar(cents, whole_cents, bar_w)}"
-            )
-            options.append(Option(Text(row, no_wrap=True), id=key))
-        ol.add_options(options)
-        if options:
+        self._show_more(max(CHUNK, self.app.size.height * 2))
+        if ol.option_count:
             ol.highlighted = 0
         if not dim:
             self.query_one("#bd-total", Static).update(
@@ -256,9 +266,38 @@ class BreakdownScreen(Screen):
             return
         total = (
             f"{'Total (the view)':<{key_w}} {self.whole.lines:>9,} {self.whole.entries:>8,} "
-            f"{dollars(whole_cents):>16}"
+            f"{dollars(self.whole.ieepa_duty_cents):>16}"
         )
         self.query_one("#bd-total", Static).update(Text(total, no_wrap=True))
+
+    def _show_more(self, count: int) -> None:
+        """Format the next `count` groups into the list (many groups: only as far as shown)."""
+        rows, whole = self._rows, self.whole
+        if rows is None or whole is None or self._shown >= rows.height:
+            return
+        dim = resolve(self.dimension, self.lines.columns)
+        kind = self.dimension if dim in DIMENSIONS else dim
+        key_w, bar_w = self._widths()
+        whole_cents = whole.ieepa_duty_cents
+        options = []
+        for key, n, e, cents, bp in rows.slice(self._shown, count).iter_rows():
+            name = group_label(kind, key)
+            if len(name) > key_w:
+                name = name[: key_w - 1] + "…"
+            share = f"{bp // 100}.{bp % 100 // 10}%"
+            row = (
+                f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
+                f"{bar(cents, whole_cents, bar_w)}"
+            )
+            options.append(Option(Text(row, no_wrap=True), id=key))
+        self._shown += len(options)
+        self.query_one(BreakdownList).add_options(options)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Near the end of what is formatted: format the next groups."""
+        event.stop()
+        if event.option_index >= self._shown - self.app.size.height:
+            self._show_more(CHUNK)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         """Enter: filter the grid to the group and go back to it."""
@@ -296,7 +335,6 @@ class BreakdownScreen(Screen):
         def done(value: str | None) -> None:
             if value:
                 self.dimension = value
-                self.table = None
                 self.recount()
 
         self.app.push_screen(ChoiceDialog("Break down by", choices), done)

@@ -13,7 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -21,6 +21,7 @@ from itrac_tui.core.calendar import DEADLINE_KINDS, weekly_deadlines
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import bar, dollars
 from itrac_tui.tui.query import ENTRY_KEY
+from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
@@ -82,17 +83,19 @@ class CalendarScreen(Screen):
 
     def __init__(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
         super().__init__()
+        self._cache: dict[tuple[object, ...], tuple[pl.DataFrame, pl.DataFrame]] = {}
         self.reset(lines, spec, as_of)
 
     def reset(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
-        """New view (the screen is kept between uses: no new widgets to build)."""
+        """New view: count it in a worker at once, while the screen is being shown (the screen
+        is kept between uses: no new widgets to build)."""
         self.lines = lines
         self.spec = spec
         self.as_of = as_of
         self.table: pl.DataFrame | None = None
-        self._stale = True
-        if not hasattr(self, "_cache"):
-            self._cache: dict[tuple[object, ...], tuple[pl.DataFrame, pl.DataFrame]] = {}
+        if self.is_mounted:
+            self._show_counting()
+        self._count(lines, spec, as_of)
 
     @property
     def itrac(self) -> ItracApp:
@@ -105,15 +108,22 @@ class CalendarScreen(Screen):
         yield Static("", id="cal-header")
         yield CalendarList(id="cal-list")
         yield Static("", id="cal-total")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        """First shown: draw what the worker counted meanwhile, if it is done."""
+        if self.table is not None:
+            self._draw(self.table)
 
     def on_screen_resume(self) -> None:
-        """Shown (again): count in a worker when the view changed."""
+        """Shown (again): the weeks are drawn as soon as they are counted."""
         self.query_one(CalendarList).focus()
-        if self._stale:
-            self._stale = False
-            self.query_one(CalendarList).clear_options()
-            self._count(self.lines, self.spec, self.as_of)
+
+    def _show_counting(self) -> None:
+        self.query_one("#cal-title", Static).update("Deadline calendar — counting…")
+        self.query_one("#cal-header", Static).update("")
+        self.query_one(CalendarList).clear_options()
+        self.query_one("#cal-total", Static).update("")
 
     @work(thread=True, exclusive=True, group="calendar")
     def _count(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
@@ -126,12 +136,20 @@ class CalendarScreen(Screen):
             self._cache[key] = cached
         table = cached[1]
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_table, table)
+            self.app.call_from_thread(self.show_table, lines, spec, as_of, table)
 
-    def show_table(self, table: pl.DataFrame) -> None:
-        """Draw the weeks."""
+    def show_table(
+        self, lines: pl.DataFrame, spec: ViewSpec, as_of: date, table: pl.DataFrame
+    ) -> None:
+        """Draw the weeks unless the view changed meanwhile."""
+        if lines is not self.lines or spec != self.spec or as_of != self.as_of:
+            return
         self.table = table
-        width = max(self.size.width - 2, 70)
+        if self.is_mounted:
+            self._draw(table)
+
+    def _draw(self, table: pl.DataFrame) -> None:
+        width = max((self.size.width or self.app.size.width) - 2, 70)
         wide = width >= 110
         money_w = 14
         kinds = [k for k, _p, _c in DEADLINE_KINDS]
@@ -154,8 +172,7 @@ class CalendarScreen(Screen):
         most = max(
             int(cast(int, weeks_only.get_column("cents").max() or 0)), 1
         )  # later/overdue: capped
-        ol = self.query_one(CalendarList)
-        ol.clear_options()
+        options = []
         for row in table.iter_rows(named=True):
             text = f"{week_label(row['bucket'], row['start'], row['end']):<10} "
             for k in kinds:
@@ -164,7 +181,10 @@ class CalendarScreen(Screen):
                 text += f"{dollars(row[f'{k}_cents']):>{money_w}} "
             text += f"{row['entries']:>6,} {bar(row['cents'], most, bar_w)}"
             style = "dim" if row["lines"] == 0 else ""
-            ol.add_option(Option(Text(text, style=style, no_wrap=True), id=row["bucket"]))
+            options.append(Option(Text(text, style=style, no_wrap=True), id=row["bucket"]))
+        ol = self.query_one(CalendarList)
+        ol.clear_options()
+        ol.add_options(options)
         ol.highlighted = 1 if table.height > 1 else 0
         total = Text(no_wrap=True, overflow="ellipsis")
         parts = [f"{names[k]} {dollars(int(table.get_column(f'{k}_cents').sum()))}" for k in kinds]

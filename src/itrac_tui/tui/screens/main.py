@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
 from itrac_tui.core.model import PATHWAYS, Export
@@ -50,6 +50,7 @@ from itrac_tui.tui.widgets.filter_bar import FilterBar, NoticeBar
 from itrac_tui.tui.widgets.line_grid import LineGrid
 from itrac_tui.tui.widgets.notices import Notice, NoticeList, NoticesPanel, collect_notices
 from itrac_tui.tui.widgets.pathway_pane import PathwayList, PathwayPane, TotalsBand
+from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
     from itrac_tui.tui.app import ItracApp
@@ -263,7 +264,7 @@ class MainScreen(Screen):
                 yield LineGrid(id="grid")
                 yield NoticesPanel(id="notices")
             yield PathwayPane(id="pane")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def show_export(self, export: Export, loaded: str = "") -> None:
         """A new export is loaded: the load line and its notices stay on screen until the next
