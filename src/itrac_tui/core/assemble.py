@@ -210,10 +210,17 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
     by = partial(_by_unique, codes=codes)
     df = _entry_numbers(df)
     df = _entry_ids(df)
+    hts = nz.hts_digits(_c("hts"))  # these outputs are worked out once per distinct HTS cell
     df = by(
         df,
         canon("hts"),
-        {"_hts_d": nz.hts_digits(_c("hts")), "_hts_several": nz.hts_several(_c("hts"))},
+        {
+            "_hts_d": hts,
+            "_hts_several": nz.hts_several(_c("hts")),
+            "_hts_show": nz.hts_display(hts),
+            "_hts_is_ch99": nz.is_ch99_digits(hts),
+            "_hts_long": (hts.str.len_bytes() >= 6).fill_null(False),
+        },
     )
     df = by(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
     for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
@@ -230,8 +237,7 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
     df = by(df, canon("country"), country)
     return df.with_columns(
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
-        _hts_is_ch99=nz.is_ch99_digits(pl.col("_hts_d")),
-        _is_comm=pl.col("_hts_d").is_not_null() & ~nz.is_ch99_digits(pl.col("_hts_d")),
+        _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99"),
     )
 
 
@@ -240,7 +246,7 @@ def _clearly_ok() -> pl.Expr:
     return (
         pl.col("_entry").is_not_null()
         & ~pl.col(RAGGED_COL)
-        & (pl.col("_hts_d").str.len_bytes() >= 6).fill_null(False)
+        & pl.col("_hts_long")
         & ~pl.col("_hts_several")
         & (_c("ch99_hts").is_null() | nz.is_ch99_digits(pl.col("_ch99_d")))
         & ~pl.any_horizontal([pl.col(f"_{f}_bad") for f in MONEY_FIELDS])
@@ -824,7 +830,7 @@ def _lines(
     first_comm = comm_rows.filter(pl.col("line_id").is_first_distinct()).select(
         "line_id",
         pl.col(IDX).alias("_comm_idx"),
-        "_hts_d",
+        "_hts_show",
         pl.col("_country").alias("country"),
         pl.col("_country_raw").alias("country_raw"),
         pl.col("_value").alias("entered_value_cents"),
@@ -849,7 +855,7 @@ def _lines(
     empty_list = pl.lit([], dtype=pl.List(pl.String))
     lines = lines.with_columns(
         pl.col("line_id").cast(pl.UInt32),
-        nz.hts_display(pl.col("_hts_d")).alias("hts"),
+        pl.col("_hts_show").alias("hts"),
         _file_names(files),
         pl.col("line_duty_cents").fill_null(0).cast(pl.Int64),
         pl.col("ch99_duty_cents").fill_null(0).cast(pl.Int64),

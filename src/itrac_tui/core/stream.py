@@ -240,13 +240,20 @@ def _last_entry_start(cells: pl.Series) -> int:
 
     The raw cells change where the entry does; a change of spelling only (`ABC-1234567-8`
     then `ABC12345678`) is not a new entry, so a candidate is confirmed on its two rows."""
-    starts = cells.ne_missing(cells.shift(1)).arg_true()
-    for i in reversed(starts.to_list()):
-        if i == 0:
-            break
-        pair = cells.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
-        if pair.item(0, 0) != pair.item(1, 0):
-            return int(i)
+    for back in (4096, cells.len()):  # the last entry starts near the end: look there first
+        start = max(cells.len() - back, 0)
+        tail = cells.slice(start)
+        starts = tail.ne_missing(tail.shift(1)).arg_true()
+        for i in reversed(starts.to_list()):
+            if start + i == 0:
+                return 0
+            if i == 0:
+                break  # the row before the tail is needed: look at the whole
+            pair = tail.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
+            if pair.item(0, 0) != pair.item(1, 0):
+                return start + int(i)
+        if start == 0:
+            return 0
     return 0
 
 
