@@ -184,3 +184,21 @@ def test_chunked_falls_back_without_line_numbers(tmp_path: Path) -> None:
         chunked_min_bytes=0,
     )
     assert chunked.lines.equals(lazy.lines)
+
+
+def test_a_changed_file_is_not_read_back(tmp_path: Path) -> None:
+    """The file changed after the load: one clear error, never another file's cells."""
+    import os
+
+    from itrac_tui.core.errors import InputError
+
+    path = tmp_path / "x.csv"
+    path.write_bytes((DATA / "worked_example.csv").read_bytes())
+    lazy = load_export([path], load_rules(), lazy_context=True)
+    path.write_bytes(path.read_bytes() + b"\n")
+    os.utime(path, ns=(1, 1))
+    with pytest.raises(InputError, match="changed since it was loaded"):
+        read_line_context(lazy)
+    path.unlink()
+    with pytest.raises(InputError, match="cannot read"):
+        read_source_rows(lazy, lazy.rows)

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import polars as pl
 
-from itrac_tui.core.load import safe_name
+from itrac_tui.core.errors import InputError
+from itrac_tui.core.load import file_stamp, safe_name
 from itrac_tui.core.model import Export
 from itrac_tui.core.read import FILE_COL, ROW_COL, Sniffed, column_names, read_csv_file, sniff
 
@@ -65,6 +66,18 @@ def _rows_of_file(path: Path, rows: pl.Series, *, categorical: bool, window: boo
         return whole.filter(kept).select(ROW_COL, *cells).collect()
 
 
+def _unchanged(export: Export, index: int) -> None:
+    """InputError when part `index` changed (or went) since it was loaded: its rows would not
+    be the ones the lines were built from."""
+    path = Path(export.files[index])
+    try:
+        same = index >= len(export.file_stamps) or file_stamp(path) == export.file_stamps[index]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}); open the export again") from None
+    if not same:
+        raise InputError(f"{path} changed since it was loaded: open it again to see its cells")
+
+
 def _gather(
     export: Export, wanted: pl.DataFrame, *, categorical: bool, window: bool
 ) -> pl.DataFrame:
@@ -76,6 +89,7 @@ def _gather(
         rows = wanted.filter(pl.col(FILE_COL) == index).get_column(ROW_COL)
         if rows.len() == 0:
             continue
+        _unchanged(export, index)
         got = _rows_of_file(Path(file), rows, categorical=categorical, window=window)
         missing = [pl.lit(None, dtype=dtype).alias(c) for c in order if c not in got.columns]
         parts.append(

@@ -233,7 +233,14 @@ def _export(
         notices=notices,
         lazy_columns=lazy_columns if lazy else (),
         context_rows=built.context_rows if lazy else None,
+        file_stamps=tuple(file_stamp(f) for f in files) if lazy else (),
     )
+
+
+def file_stamp(path: Path) -> tuple[int, int]:
+    """Size and modification time of a file (a lazily read file must not change meanwhile)."""
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns)
 
 
 def _assembled_in_chunks(

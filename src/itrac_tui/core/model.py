@@ -137,6 +137,7 @@ class Export:
     # `context_rows` is per line (line order): __file (part index) and __row of its context row.
     lazy_columns: tuple[str, ...] = ()
     context_rows: pl.DataFrame | None = None
+    file_stamps: tuple[tuple[int, int], ...] = ()  # (size, mtime_ns) of each file when read
 
     @property
     def rows_used(self) -> int:
