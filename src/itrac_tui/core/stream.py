@@ -41,7 +41,7 @@ from itrac_tui.core.read import (
 )
 from itrac_tui.core.rules import Rules
 
-CHUNK_ROWS = 200_000  # rows assembled at a time; the working set scales with this, not the file
+CHUNK_ROWS = 150_000  # rows assembled at a time; the working set scales with this, not the file
 _EXTRA = "__extra_field"  # a field beyond the header's: the row is longer than the header
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
 # what summarise() and the interest notice read of a line
