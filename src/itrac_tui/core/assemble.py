@@ -115,11 +115,13 @@ def _by_category(
         row_of = pl.Series("row", [], dtype=pl.UInt32)
         table = pl.Series(src, [None], dtype=pl.String).to_frame().with_columns(**outputs)
         seen = []
-    top = phys.to_frame("c").select(pl.col("c").max()).item()
-    if top is not None and top >= row_of.len():
+    top = phys.max()
+    if isinstance(top, int) and top >= row_of.len():
         row_of = row_of.extend_constant(None, top + 1 - row_of.len())
     row = row_of.gather(phys)
-    new = cells.filter(row.is_null() & phys.is_not_null()).unique()
+    new = cells.clear()
+    if row.null_count() > phys.null_count():  # categories not seen before
+        new = cells.filter(row.is_null() & phys.is_not_null()).unique()
     if new.len():
         start = table.height
         fresh = new.cast(pl.String).to_frame(src).with_columns(**outputs)
@@ -129,7 +131,8 @@ def _by_category(
         seen.append(new)  # keeps these categories (and so their codes) alive
         row = row_of.gather(phys)
     codes.tables[key] = (row_of, table, seen)
-    row = row.fill_null(0)
+    if row.null_count():
+        row = row.fill_null(0)
     added = [table.get_column(name).gather(row) for name in outputs]
     if index:
         added.append(row.alias(index))
