@@ -105,8 +105,8 @@ def streamed_export(
         return None
 
 
-BLOCK_BYTES = 16 << 20  # the file is read and parsed this many bytes at a time
-AHEAD_BLOCKS = 4  # blocks parsed ahead (about a chunk) while the chunk before is assembled
+BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
+AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 
 
 def _record_end(buf: bytes) -> int:
