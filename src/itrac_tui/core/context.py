@@ -18,6 +18,7 @@ from itrac_tui.core.errors import InputError
 from itrac_tui.core.load import file_stamp, safe_name
 from itrac_tui.core.model import Export
 from itrac_tui.core.read import FILE_COL, ROW_COL, Sniffed, column_names, read_csv_file, sniff
+from itrac_tui.core.views import search_columns
 
 
 def lazily_readable(sniffed: Sniffed) -> bool:
@@ -109,10 +110,14 @@ def _gather(
 
 def read_line_context(export: Export) -> pl.DataFrame:
     """The file's own columns of every line (row i = line i), as load_export(context=True) puts
-    them on `lines` but Categorical; empty when the export is not lazy."""
+    them on `lines` but Categorical (the searched free-text ones as text); empty when the export
+    is not lazy."""
     if export.context_rows is None or not export.lazy_columns:
         return pl.DataFrame()
-    return _gather(export, export.context_rows, categorical=True, window=False)
+    context = _gather(export, export.context_rows, categorical=True, window=False)
+    # the free-text columns `/` searches scan faster as text (1.5x at 1M lines)
+    texty = search_columns(context)
+    return context.with_columns(pl.col(texty).cast(pl.String)) if texty else context
 
 
 def read_source_rows(export: Export, rows: pl.DataFrame) -> pl.DataFrame:
