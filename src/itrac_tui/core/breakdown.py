@@ -182,12 +182,10 @@ def breakdown_with_totals(
     frame = lazy.select(key.alias("key"), entry.alias("__entry"), pl.col("ieepa_duty_cents"))
     listy = is_list(dim, schema)
     if listy:
-        frame = frame.with_columns(
-            pl.when(pl.col("key").list.len() == 0)
-            .then(pl.lit([None], pl.List(pl.String)))
-            .otherwise(pl.col("key").cast(pl.List(pl.String)))
-            .alias("key")
-        ).explode("key")
+        # a line without a value counts in the blank group
+        frame = frame.with_columns(pl.col("key").cast(pl.List(pl.String))).explode(
+            "key", empty_as_null=True
+        )
     counted_q = frame.group_by("key").agg(
         pl.len().cast(pl.UInt32).alias("lines"),
         pl.col("__entry").n_unique().cast(pl.UInt32).alias("entries"),

@@ -126,14 +126,28 @@ class BreakdownScreen(Screen):
     BreakdownScreen #bd-total { height: 1; text-style: bold; padding: 0 1; }
     """
 
-    def __init__(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
+    def __init__(
+        self,
+        lines: pl.DataFrame,
+        spec: ViewSpec,
+        dimension: str,
+        as_of: date,
+        count: bool = True,
+    ) -> None:
         super().__init__()
         self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # same view: no recount
         self._rows: pl.DataFrame | None = None  # the groups in the order shown
         self._shown = 0  # groups formatted into the list so far
-        self.reset(lines, spec, dimension, as_of)
+        self.reset(lines, spec, dimension, as_of, count)
 
-    def reset(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str, as_of: date) -> None:
+    def reset(
+        self,
+        lines: pl.DataFrame,
+        spec: ViewSpec,
+        dimension: str,
+        as_of: date,
+        count: bool = True,
+    ) -> None:
         """New view or dimension: count it in a worker at once, while the screen is being shown
         (the screen is kept between uses: no new widgets to build)."""
         self.lines = lines
@@ -142,7 +156,10 @@ class BreakdownScreen(Screen):
         self.as_of = as_of
         self.sort_index = 0
         self.descending = True
-        self.recount()
+        self.table: pl.DataFrame | None = None
+        self.whole: Totals | None = None
+        if count:
+            self.recount()
 
     @property
     def itrac(self) -> ItracApp:

@@ -81,12 +81,14 @@ class CalendarScreen(Screen):
     CalendarScreen #cal-total { height: auto; padding: 0 1; text-wrap: wrap; }
     """
 
-    def __init__(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
+    def __init__(
+        self, lines: pl.DataFrame, spec: ViewSpec, as_of: date, count: bool = True
+    ) -> None:
         super().__init__()
         self._cache: dict[tuple[object, ...], tuple[pl.DataFrame, pl.DataFrame]] = {}
-        self.reset(lines, spec, as_of)
+        self.reset(lines, spec, as_of, count)
 
-    def reset(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
+    def reset(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date, count: bool = True) -> None:
         """New view: count it in a worker at once, while the screen is being shown (the screen
         is kept between uses: no new widgets to build)."""
         self.lines = lines
@@ -95,7 +97,8 @@ class CalendarScreen(Screen):
         self.table: pl.DataFrame | None = None
         if self.is_mounted:
             self._show_counting()
-        self._count(lines, spec, as_of)
+        if count:
+            self._count(lines, spec, as_of)
 
     @property
     def itrac(self) -> ItracApp:

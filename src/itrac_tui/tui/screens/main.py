@@ -438,6 +438,8 @@ class MainScreen(Screen):
         self.query_one(TotalsBand).show(message.summary, self.spec.pathways)
         self.query_one(FilterBar).show(self.spec, message.lines.height, lines.height)
         self.applied_count += 1
+        if self.applied_count == 1:  # idle after the first paint: build F's and D's screens
+            self.set_timer(0.3, self._build_kept_screens)
         self.applied_at = perf_counter()
 
     # --- grid events ---------------------------------------------------------------------------
@@ -797,6 +799,26 @@ class MainScreen(Screen):
             screen = BreakdownScreen(lines, self.spec, dimension, self.itrac.as_of)
             self._keep("breakdown", screen)
         self.app.push_screen(screen, done)
+
+    def _build_kept_screens(self) -> None:
+        """Build (compose, style) the breakdown and calendar screens ahead, unseen and counting
+        nothing: the first F or D then costs what every later one does."""
+        from itrac_tui.tui.screens.breakdown import BreakdownScreen
+        from itrac_tui.tui.screens.calendar import CalendarScreen
+
+        lines, as_of = self.itrac.lines, self.itrac.as_of
+        if lines is None:
+            return
+        if "breakdown" not in self._kept:
+            self._keep("breakdown", BreakdownScreen(lines, self.spec, "origin", as_of, count=False))
+        if "calendar" not in self._kept:
+            self._keep("calendar", CalendarScreen(lines, self.spec, as_of, count=False))
+        for screen in self._kept.values():
+            if not screen.is_running:
+                try:  # the screen's widgets are composed now, as pushing it would (Textual 8)
+                    self.app._register(self.app, screen)
+                except AttributeError:  # another Textual: built when first pushed
+                    return
 
     def _keep(self, name: str, screen: Screen) -> None:
         """Install a screen so closing it keeps its widgets for the next time (faster)."""
