@@ -30,6 +30,7 @@ from itrac_tui.core.breakdown import (
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
 from itrac_tui.tui.query import ENTRY_KEY
+from itrac_tui.tui.screens.held import PaintHold
 from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
@@ -183,12 +184,20 @@ class BreakdownScreen(Screen):
         self.query_one(BreakdownList).focus()
 
     def recount(self) -> None:
-        """Compute the breakdown for the current dimension (worker)."""
+        """Compute the breakdown for the current dimension (worker); the screen is painted when
+        its groups are drawn (or the count takes long)."""
         self.table = None
         self.whole = None
         if self.is_mounted:
             self._show_counting()
+        self._release()
+        self._hold = PaintHold(self.app)
         self._count(self.lines, self.spec, self.dimension)
+
+    def _release(self) -> None:
+        hold, self._hold = getattr(self, "_hold", None), None
+        if hold is not None:
+            hold.release()
 
     def _show_counting(self) -> None:
         label = dimension_label(resolve(self.dimension, self.lines.columns) or self.dimension)
@@ -225,6 +234,7 @@ class BreakdownScreen(Screen):
         self.whole = whole
         if self.is_mounted:
             self._draw()
+        self._release()
 
     def _sorted(self) -> pl.DataFrame:
         assert self.table is not None

@@ -21,6 +21,7 @@ from itrac_tui.core.calendar import DEADLINE_KINDS, weekly_deadlines
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import bar, dollars
 from itrac_tui.tui.query import ENTRY_KEY
+from itrac_tui.tui.screens.held import PaintHold
 from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
@@ -97,8 +98,15 @@ class CalendarScreen(Screen):
         self.table: pl.DataFrame | None = None
         if self.is_mounted:
             self._show_counting()
+        self._release()
         if count:
+            self._hold = PaintHold(self.app)  # painted when the weeks are drawn
             self._count(lines, spec, as_of)
+
+    def _release(self) -> None:
+        hold, self._hold = getattr(self, "_hold", None), None
+        if hold is not None:
+            hold.release()
 
     @property
     def itrac(self) -> ItracApp:
@@ -150,6 +158,7 @@ class CalendarScreen(Screen):
         self.table = table
         if self.is_mounted:
             self._draw(table)
+        self._release()
 
     def _draw(self, table: pl.DataFrame) -> None:
         width = max((self.size.width or self.app.size.width) - 2, 70)
