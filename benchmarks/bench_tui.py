@@ -95,6 +95,7 @@ async def bench_app(path: Path, keys: int) -> dict[str, float]:
         while app.export is not None and app.export.is_lazy and app.line_context is None:
             await asyncio.sleep(0.01)
         results["file_columns_ready_s"] = time.perf_counter() - started
+        await app.workers.wait_for_complete()  # the view redrawn with them
         await pilot.pause()
 
         worker_ms: list[int] = []
