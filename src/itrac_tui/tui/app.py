@@ -98,6 +98,7 @@ class ItracApp(App[int]):
         self.lines: pl.DataFrame | None = None
         # the file's own columns of a lazy export, per line, once read (None: not yet)
         self.line_context: pl.DataFrame | None = None
+        self._context_wanted: Export | None = None  # a lazy export whose columns are to read
         self.main_screen: MainScreen | None = None
         self.load_seconds = 0.0
         self._pending_writes: dict[Path, dict[str, Any]] = {}
@@ -284,7 +285,13 @@ class ItracApp(App[int]):
         if self.main_screen is not None:
             self.main_screen.show_export(export, loaded)
             self.main_screen.refresh_view()
-        if export.is_lazy:
+        # the file's other columns are read once the grid is painted (not competing with it)
+        self._context_wanted = export if export.is_lazy else None
+
+    def view_shown(self) -> None:
+        """A view was painted: read a lazy export's other columns now if they are wanted."""
+        export, self._context_wanted = self._context_wanted, None
+        if export is not None and export is self.export:
             self._read_context(export)
 
     # --- the file's own columns, read after the first paint -----------------------------------

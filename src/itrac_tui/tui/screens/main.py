@@ -387,6 +387,7 @@ class MainScreen(Screen):
         except Exception as exc:  # e.g. sorting by a column polars cannot order
             reason = first_line(exc)
             self.app.call_from_thread(self.notify, f"view failed: {reason}", severity="error")
+            self.app.call_from_thread(self.itrac.view_shown)
             return
         if get_current_worker().is_cancelled:
             return
@@ -441,6 +442,7 @@ class MainScreen(Screen):
         if self.applied_count == 1:  # idle after the first paint: build F's and D's screens
             self.set_timer(0.3, self._build_kept_screens)
         self.applied_at = perf_counter()
+        self.app.call_after_refresh(self.itrac.view_shown)  # once painted
 
     # --- grid events ---------------------------------------------------------------------------
     @on(LineGrid.SortRequested)
