@@ -311,7 +311,8 @@ class BreakdownScreen(Screen):
             name = group_label(kind, key)
             if len(name) > key_w:
                 name = name[: key_w - 1] + "…"
-            share = f"{bp // 100}.{bp % 100 // 10}%"
+            sign, bp = ("-" if bp < 0 else ""), abs(bp)  # a refund group's share is negative
+            share = f"{sign}{bp // 100}.{bp % 100 // 10}%"
             row = (
                 f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
                 f"{bar(cents, whole_cents, bar_w)}"
