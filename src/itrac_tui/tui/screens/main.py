@@ -439,8 +439,8 @@ class MainScreen(Screen):
         self.query_one(TotalsBand).show(message.summary, self.spec.pathways)
         self.query_one(FilterBar).show(self.spec, message.lines.height, lines.height)
         self.applied_count += 1
-        if self.applied_count == 1:  # idle after the first paint: build F's and D's screens
-            self.set_timer(0.3, self._build_kept_screens)
+        if self.applied_count == 1:  # idle after the first paint
+            self.set_timer(0.3, self._after_first_view)
         self.applied_at = perf_counter()
         self.app.call_after_refresh(self.itrac.view_shown)  # once painted
 
@@ -801,6 +801,16 @@ class MainScreen(Screen):
             screen = BreakdownScreen(lines, self.spec, dimension, self.itrac.as_of)
             self._keep("breakdown", screen)
         self.app.push_screen(screen, done)
+
+    def _after_first_view(self) -> None:
+        """Idle after the first paint: build F's and D's screens, and take the objects alive
+        now (Textual, polars, the app: ~90k) out of the garbage collector's full passes, which
+        otherwise stall a key for 0.1-0.3 s whenever one runs (refcounting still frees them)."""
+        import gc
+
+        self._build_kept_screens()
+        gc.collect()
+        gc.freeze()
 
     def _build_kept_screens(self) -> None:
         """Build (compose, style) the breakdown and calendar screens ahead, unseen and counting
