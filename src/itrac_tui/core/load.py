@@ -8,7 +8,14 @@ from pathlib import Path
 
 import polars as pl
 
-from itrac_tui.core.assemble import CH99_FIRST, COMMODITY_FIRST, Assembled, assemble, canon
+from itrac_tui.core.assemble import (
+    CH99_FIRST,
+    COMMODITY_FIRST,
+    Assembled,
+    CodeTables,
+    assemble,
+    canon,
+)
 from itrac_tui.core.claims import claims_file_as_export_message, is_claims_headers
 from itrac_tui.core.columns import (
     FIELD_LABELS,
@@ -258,8 +265,9 @@ def _assembled_in_chunks(
     name = str(path)
     parts: list[Assembled] = []
     rows_read = lines_so_far = 0
+    codes = CodeTables()  # each coded value normalised once for the whole file
     try:
-        for chunk in stream._batches(path, match, stream.CHUNK_ROWS):
+        for chunk in stream.entry_batches(path, match, stream.CHUNK_ROWS):
             rows_read += chunk.height
             # rows with an entry but no line number join a commodity row by the whole file's
             # orientation unless set aside (roll-ups); as in core.stream
@@ -290,6 +298,7 @@ def _assembled_in_chunks(
                 has_line_col=True,
                 has_ordinal="tariff_ordinal" in match.mapping,
                 distinct_parts=distinct_parts,
+                codes=codes,
             )
             del raw
             aside = built.set_aside.get_column("source_row")

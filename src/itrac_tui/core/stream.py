@@ -193,7 +193,7 @@ def _parse(
     return df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
 
 
-def _batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
+def entry_batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
     """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set).
 
     The next blocks are read and parsed in a thread while the caller works on this chunk."""
@@ -283,7 +283,7 @@ def _streamed(
     example = ""
     any_comps = False
     codes = CodeTables()  # each coded value is normalised once for the whole file
-    for chunk in _batches(path, match, chunk_rows):
+    for chunk in entry_batches(path, match, chunk_rows):
         rows_read += chunk.height
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
