@@ -184,15 +184,21 @@ class BreakdownScreen(Screen):
         self.query_one(BreakdownList).focus()
 
     def recount(self) -> None:
-        """Compute the breakdown for the current dimension (worker); the screen is painted when
-        its groups are drawn (or the count takes long)."""
+        """Compute the breakdown for the current dimension in a worker (the same view again: drawn
+        from the cache at once); the screen is painted when its groups are drawn."""
         self.table = None
         self.whole = None
+        self._release()
+        lines, spec, dimension = self.lines, self.spec, self.dimension
+        key = (id(lines), replace(spec, sort=(), columns=()), dimension)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] is lines:
+            self.show_table(lines, spec, dimension, cached[1], cached[2])
+            return
         if self.is_mounted:
             self._show_counting()
-        self._release()
         self._hold = PaintHold(self.app)
-        self._count(self.lines, self.spec, self.dimension)
+        self._count(key, lines, spec, dimension)
 
     def _release(self) -> None:
         hold, self._hold = getattr(self, "_hold", None), None
@@ -207,15 +213,17 @@ class BreakdownScreen(Screen):
         self.query_one("#bd-total", Static).update("Counting…")
 
     @work(thread=True, exclusive=True, group="breakdown")
-    def _count(self, lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> None:
-        key = (id(lines), replace(spec, sort=(), columns=()), dimension)
-        cached = self._cache.get(key)
-        if cached is None or cached[0] is not lines:
-            if len(self._cache) > 16:
-                self._cache.clear()
-            cached = (lines, *breakdown_view(lines, spec, dimension))
-            self._cache[key] = cached
-        _lines, table, whole = cached
+    def _count(
+        self,
+        key: tuple[Any, ...],
+        lines: pl.DataFrame,
+        spec: ViewSpec,
+        dimension: str,
+    ) -> None:
+        table, whole = breakdown_view(lines, spec, dimension)
+        if len(self._cache) > 16:
+            self._cache.clear()
+        self._cache[key] = (lines, table, whole)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_table, lines, spec, dimension, table, whole)
 

@@ -99,9 +99,15 @@ class CalendarScreen(Screen):
         if self.is_mounted:
             self._show_counting()
         self._release()
-        if count:
-            self._hold = PaintHold(self.app)  # painted when the weeks are drawn
-            self._count(lines, spec, as_of)
+        if not count:
+            return
+        key = (id(lines), replace(spec, sort=(), columns=()), as_of)
+        cached = self._cache.get(key)
+        if cached is not None and cached[0] is lines:  # same view: drawn at once
+            self.show_table(lines, spec, as_of, cached[1])
+            return
+        self._hold = PaintHold(self.app)  # painted when the weeks are drawn
+        self._count(key, lines, spec, as_of)
 
     def _release(self) -> None:
         hold, self._hold = getattr(self, "_hold", None), None
@@ -137,15 +143,17 @@ class CalendarScreen(Screen):
         self.query_one("#cal-total", Static).update("")
 
     @work(thread=True, exclusive=True, group="calendar")
-    def _count(self, lines: pl.DataFrame, spec: ViewSpec, as_of: date) -> None:
-        key = (id(lines), replace(spec, sort=(), columns=()), as_of)
-        cached = self._cache.get(key)
-        if cached is None or cached[0] is not lines:
-            if len(self._cache) > 16:
-                self._cache.clear()
-            cached = (lines, calendar_view(lines, spec, as_of, WEEKS))
-            self._cache[key] = cached
-        table = cached[1]
+    def _count(
+        self,
+        key: tuple[object, ...],
+        lines: pl.DataFrame,
+        spec: ViewSpec,
+        as_of: date,
+    ) -> None:
+        table = calendar_view(lines, spec, as_of, WEEKS)
+        if len(self._cache) > 16:
+            self._cache.clear()
+        self._cache[key] = (lines, table)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.show_table, lines, spec, as_of, table)
 
