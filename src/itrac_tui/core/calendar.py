@@ -121,16 +121,17 @@ def weekly_deadlines(
         n, e, c = totals.get(week, (0, 0, 0))
         row.update(lines=int(n), entries=int(e), cents=int(c or 0))
         rows.append(row)
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+    out_schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "bucket": pl.String,
         "start": pl.Date,
         "end": pl.Date,
     }
     for kind, _p, _c in DEADLINE_KINDS:
-        schema[f"{kind}_entries"] = pl.Int64
-        schema[f"{kind}_cents"] = pl.Int64
-    schema.update(lines=pl.Int64, entries=pl.Int64, cents=pl.Int64)
-    return pl.DataFrame(rows, schema=schema, orient="row")
+        out_schema[f"{kind}_entries"] = pl.Int64
+        out_schema[f"{kind}_cents"] = pl.Int64
+    for name in ("lines", "entries", "cents"):
+        out_schema[name] = pl.Int64
+    return pl.DataFrame(rows, schema=out_schema, orient="row")
 
 
 def soonest(lines: pl.DataFrame, kind: str, n: int = 5) -> pl.DataFrame:

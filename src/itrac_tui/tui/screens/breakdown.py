@@ -197,7 +197,7 @@ class BreakdownScreen(Screen):
             return
         if self.is_mounted:
             self._show_counting()
-        self._hold = PaintHold(self.app)
+        self._hold: PaintHold | None = PaintHold(self.app)
         self._count(key, lines, spec, dimension)
 
     def _release(self) -> None:

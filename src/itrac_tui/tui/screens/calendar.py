@@ -106,7 +106,7 @@ class CalendarScreen(Screen):
         if cached is not None and cached[0] is lines:  # same view: drawn at once
             self.show_table(lines, spec, as_of, cached[1])
             return
-        self._hold = PaintHold(self.app)  # painted when the weeks are drawn
+        self._hold: PaintHold | None = PaintHold(self.app)  # painted when the weeks are drawn
         self._count(key, lines, spec, as_of)
 
     def _release(self) -> None:
