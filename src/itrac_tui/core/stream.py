@@ -193,11 +193,13 @@ def _parse(
     return df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
 
 
-def entry_batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[pl.DataFrame]:
+def entry_batches(
+    path: Path, match: ColumnMatch, chunk_rows: int, sniffed: Sniffed | None = None
+) -> Iterator[pl.DataFrame]:
     """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set).
 
     The next blocks are read and parsed in a thread while the caller works on this chunk."""
-    sniffed = sniff(path)
+    sniffed = sniffed or sniff(path)
     if sniffed.encoding != "utf-8" or sniffed.line_end != "\n":
         raise _Fallback
     names = column_names(sniffed)
@@ -210,7 +212,8 @@ def entry_batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[p
     entry = match.mapping["entry_number"]
     coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
     blocks = _record_blocks(path, BLOCK_BYTES)
-    pending: pl.DataFrame | None = None
+    pending: list[pl.DataFrame] = []
+    held = 0  # rows in pending
     row = 2  # the header is row 1
     with ThreadPoolExecutor(max_workers=1) as pool:
 
@@ -223,16 +226,29 @@ def entry_batches(path: Path, match: ColumnMatch, chunk_rows: int) -> Iterator[p
             ahead.append(pool.submit(task))
             batch = batch.with_row_index(ROW_COL, offset=row)
             row += batch.height
-            pending = batch if pending is None else pl.concat([pending, batch], rechunk=False)
-            if pending.height < chunk_rows:
+            pending.append(batch)
+            held += batch.height
+            if held < chunk_rows:
                 continue
-            cut = _last_entry_start(pending.get_column(entry))
+            rows = pl.concat(pending, rechunk=False)
+            cut = _last_entry_start(rows.get_column(entry))
             if cut == 0:
+                pending = [rows]
                 continue  # one entry so far: keep reading
-            yield pending.slice(0, cut)
-            pending = pending.slice(cut)
-    if pending is not None and pending.height:
-        yield pending
+            yield rows.slice(0, cut)
+            pending, held = [rows.slice(cut)], rows.height - cut
+    if held:
+        yield pl.concat(pending, rechunk=False)
+
+
+def _not_plain(cells: pl.Series) -> pl.Series:
+    """Where a line-number cell is not a plain number (blank included): looked at once per
+    category, not per row."""
+    if cells.dtype != pl.Categorical:
+        return ~cells.str.contains(r"^[0-9]+$").fill_null(False)
+    values = cells.unique()
+    odd = values.filter(~values.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False))
+    return cells.is_in(odd.implode(), nulls_equal=True).fill_null(True)
 
 
 def _last_entry_start(cells: pl.Series) -> int:
@@ -269,7 +285,8 @@ def _streamed(
 ) -> Export:
     if is_xlsx(path) or same_inputs([path])[1]:
         raise _Fallback
-    match = inspect_file(path, rules, mapping, saved)
+    sniffed = sniff(path)  # once: it reads the whole file for its line ends
+    match = inspect_file(path, rules, mapping, saved, sniffed)
     require_columns(match, str(path))
     if "line_number" not in match.mapping:
         raise _Fallback  # line boundaries then depend on the whole file's orientation
@@ -283,14 +300,13 @@ def _streamed(
     example = ""
     any_comps = False
     codes = CodeTables()  # each coded value is normalised once for the whole file
-    for chunk in entry_batches(path, match, chunk_rows):
+    for chunk in entry_batches(path, match, chunk_rows, sniffed):
         rows_read += chunk.height
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
         line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-        plain = line_no.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False)
         unnumbered = (
-            chunk.filter(~plain)  # a plain number is a line number
+            chunk.filter(_not_plain(chunk.get_column(match.mapping["line_number"])))
             .filter(
                 nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
                 & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
