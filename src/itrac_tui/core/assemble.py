@@ -101,19 +101,31 @@ def _by_unique(
 
 
 def _by_category(
-    df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr], index: str | None, codes: CodeTables
+    df: pl.DataFrame,
+    src: str,
+    outputs: dict[str, pl.Expr] | tuple[tuple[str, ...], Callable[[pl.DataFrame], pl.DataFrame]],
+    index: str | None,
+    codes: CodeTables,
 ) -> pl.DataFrame:
     """_by_unique of a Categorical column: the outputs of each category not seen before are
     computed on its text, and gathered to the rows through a table indexed by category code
-    (codes are small: the process's categories). Row 0 of the outputs is a blank cell."""
+    (codes are small: the process's categories). Row 0 of the outputs is a blank cell.
+
+    `outputs` are expressions by name, or (names, a function adding them to a frame of `src`)."""
+    if isinstance(outputs, dict):
+        exprs = outputs
+        names: tuple[str, ...] = tuple(exprs)
+        compute: Callable[[pl.DataFrame], pl.DataFrame] = lambda f: f.with_columns(**exprs)  # noqa: E731
+    else:
+        names, compute = outputs
     cells = df.get_column(src)
     phys = cells.to_physical()
-    key = (src, *outputs, index or "")
+    key = (src, *names, index or "")
     if key in codes.tables:
         row_of, table, seen = codes.tables[key]
     else:
         row_of = pl.Series("row", [], dtype=pl.UInt32)
-        table = pl.Series(src, [None], dtype=pl.String).to_frame().with_columns(**outputs)
+        table = compute(pl.Series(src, [None], dtype=pl.String).to_frame())
         seen = []
     top = phys.max()
     if isinstance(top, int) and top >= row_of.len():
@@ -124,7 +136,7 @@ def _by_category(
         new = cells.filter(row.is_null() & phys.is_not_null()).unique()
     if new.len():
         start = table.height
-        fresh = new.cast(pl.String).to_frame(src).with_columns(**outputs)
+        fresh = compute(new.cast(pl.String).to_frame(src)).select(table.columns)
         table = pl.concat([table, fresh], how="vertical")
         rows = pl.int_range(start, start + new.len(), dtype=pl.UInt32, eager=True)
         row_of = row_of.scatter(new.to_physical(), rows)
@@ -133,7 +145,7 @@ def _by_category(
     codes.tables[key] = (row_of, table, seen)
     if row.null_count():
         row = row.fill_null(0)
-    added = [table.get_column(name).gather(row) for name in outputs]
+    added = [table.get_column(name).gather(row) for name in names]
     if index:
         added.append(row.alias(index))
     return df.hstack(added)
@@ -178,7 +190,11 @@ def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
     """Excel text wrappers (`="…"`) removed from the money cells before the money parser sees
     them (spec §4; every other field is read through normalise.clean, which removes them too).
     One pass finds the columns that have any; only those are rewritten."""
-    mapped = [f for f in MONEY_FIELDS if df.get_column(canon(f)).null_count() < df.height]
+    mapped = [
+        f
+        for f in MONEY_FIELDS
+        if df.schema[canon(f)] == pl.String and df.get_column(canon(f)).null_count() < df.height
+    ]
     if not mapped:
         return df
     probes = [_c(f).str.starts_with('="').any().alias(f) for f in mapped]
@@ -201,15 +217,12 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     df = _unwrap(df)
     for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
-        df = nz.with_money(
-            df,
-            canon(field),
-            short,
-            f"_{field}_bad",
-            reason=f"_{field}_why",
-            rounded=f"_{field}_rounded",
-            zero_words=rules.zero_words,
-        )
+        made = (short, f"_{field}_bad", f"_{field}_why", f"_{field}_rounded")
+        money = partial(_money, src=canon(field), made=made, zero_words=rules.zero_words)
+        if df.schema[canon(field)] == pl.Categorical:  # each distinct amount is read once
+            df = _by_category(df, canon(field), (made, money), None, codes or CodeTables())
+        else:
+            df = money(df, unwrapped=True)
     by = partial(_by_unique, codes=codes)
     df = _entry_numbers(df)
     df = _entry_ids(df)
@@ -241,6 +254,24 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
     return df.with_columns(
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99"),
+    )
+
+
+def _money(
+    frame: pl.DataFrame,
+    *,
+    src: str,
+    made: tuple[str, ...],
+    zero_words: tuple[str, ...],
+    unwrapped: bool = False,
+) -> pl.DataFrame:
+    """The money parser's cents, invalid, reason and rounded columns (named `made`) for `src`;
+    Excel's text wrapper is removed first unless `unwrapped` (_unwrap did it for the frame)."""
+    if not unwrapped:
+        frame = frame.with_columns(nz.unwrap_excel_text(pl.col(src)).alias(src))
+    cents, invalid, reason, rounded = made
+    return nz.with_money(
+        frame, src, cents, invalid, reason=reason, rounded=rounded, zero_words=zero_words
     )
 
 

@@ -59,6 +59,7 @@ SLIM_COLUMNS = (
 
 # fields with few distinct values, read as categories (assembly normalises each value once)
 CODED_FIELDS = (
+    "entered_value",  # a line's value repeats on its rows; the duties are too varied to gain
     "line_number",
     "hts",
     "ch99_hts",
