@@ -12,7 +12,6 @@ from itrac_tui.core.assemble import (
     CH99_FIRST,
     COMMODITY_FIRST,
     Assembled,
-    CodeTables,
     assemble,
     canon,
 )
@@ -256,54 +255,17 @@ def _assembled_in_chunks(
     """A big file's decisive columns assembled chunk by chunk (entry-aligned, core.stream's
     reading), so the working set is a chunk's, not the file's; the same frames as one assembly
     of the whole file (line ids run on). None when the stream cannot promise that."""
-    from itrac_tui.core import normalise as nz
     from itrac_tui.core import stream
 
     if "line_number" not in match.mapping:
         return None  # line boundaries then depend on the whole file's orientation
-    labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
     name = str(path)
     parts: list[Assembled] = []
     rows_read = lines_so_far = 0
-    codes = CodeTables()  # each coded value normalised once for the whole file
     try:
-        for chunk in stream.entry_batches(path, match, stream.CHUNK_ROWS):
-            rows_read += chunk.height
-            # rows with an entry but no line number join a commodity row by the whole file's
-            # orientation unless set aside (roll-ups); as in core.stream
-            line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-            plain = line_no.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False)
-            unnumbered = (
-                chunk.filter(~plain)
-                .filter(
-                    nz.entry_number(nz.unwrap_excel_text(entry.cast(pl.String))).is_not_null()
-                    & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
-                )
-                .get_column(ROW_COL)
-                .cast(pl.Int64)
-            )
-            raw = chunk.with_columns(
-                pl.col(ROW_COL).cast(pl.Int64),
-                *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
-                pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
-            ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping])
-            del chunk
-            built = assemble(
-                raw,
-                rules,
-                files=[name],
-                layout=match.layout,
-                labels=labels,
-                original_columns=[],
-                has_line_col=True,
-                has_ordinal="tariff_ordinal" in match.mapping,
-                distinct_parts=distinct_parts,
-                codes=codes,
-            )
-            del raw
-            aside = built.set_aside.get_column("source_row")
-            if built.orientation or not unnumbered.is_in(aside.implode()).all():
-                return None
+        chunks = stream.assembled_chunks(path, match, rules, distinct_parts, stream.CHUNK_ROWS)
+        for rows, built in chunks:
+            rows_read += rows
             parts.append(_shifted(built, lines_so_far))
             lines_so_far += built.lines.height
             if progress:

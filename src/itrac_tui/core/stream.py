@@ -252,6 +252,59 @@ def _not_plain(cells: pl.Series) -> pl.Series:
     return cells.is_in(odd.implode(), nulls_equal=True).fill_null(True)
 
 
+def assembled_chunks(
+    path: Path,
+    match: ColumnMatch,
+    rules: Rules,
+    distinct_parts: bool,
+    chunk_rows: int,
+    sniffed: Sniffed | None = None,
+) -> Iterator[tuple[int, Assembled]]:
+    """Each entry-aligned chunk of a file's decision columns assembled alone (rows read, the
+    frames), the coded values normalised once for the whole file. _Fallback where a chunk's
+    reading could differ from the whole file's."""
+    labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
+    name = str(path)
+    codes = CodeTables()
+    line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
+    for chunk in entry_batches(path, match, chunk_rows, sniffed):
+        # rows with an entry but no line number join a commodity row by the orientation of
+        # the whole file, unless they are set aside (roll-ups): those are found after assembly
+        unnumbered = (
+            chunk.filter(_not_plain(chunk.get_column(match.mapping["line_number"])))
+            .filter(
+                nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
+                & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
+            )
+            .get_column(ROW_COL)
+            .cast(pl.Int64)
+        )
+        raw = chunk.with_columns(
+            pl.col(ROW_COL).cast(pl.Int64),
+            *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
+            pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
+        ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping])
+        rows = chunk.height
+        del chunk
+        built = assemble(
+            raw,
+            rules,
+            files=[name],
+            layout=match.layout,
+            labels=labels,
+            original_columns=[],
+            has_line_col=True,
+            has_ordinal="tariff_ordinal" in match.mapping,
+            distinct_parts=distinct_parts,
+            codes=codes,
+        )
+        del raw
+        aside = built.set_aside.get_column("source_row")
+        if built.orientation or unnumbered.is_in(aside.implode()).not_().any():
+            raise _Fallback
+        yield rows, built
+
+
 def _last_entry_start(cells: pl.Series) -> int:
     """Index of the first row of the last entry in `cells` (0 when there is one entry).
 
@@ -291,7 +344,6 @@ def _streamed(
     require_columns(match, str(path))
     if "line_number" not in match.mapping:
         raise _Fallback  # line boundaries then depend on the whole file's orientation
-    labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
     name = str(path)
     slim: list[pl.DataFrame] = []
     entries: list[pl.Series] = []
@@ -300,42 +352,8 @@ def _streamed(
     rows_read = rows_used = rounded = 0
     example = ""
     any_comps = False
-    codes = CodeTables()  # each coded value is normalised once for the whole file
-    for chunk in entry_batches(path, match, chunk_rows, sniffed):
-        rows_read += chunk.height
-        # rows with an entry but no line number join a commodity row by the orientation of
-        # the whole file, unless they are set aside (roll-ups): those are found after assembly
-        line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-        unnumbered = (
-            chunk.filter(_not_plain(chunk.get_column(match.mapping["line_number"])))
-            .filter(
-                nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
-                & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
-            )
-            .get_column(ROW_COL)
-        )
-        raw = chunk.with_columns(
-            pl.col(ROW_COL).cast(pl.Int64),
-            *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
-            pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
-        )
-        del chunk
-        built = assemble(
-            raw,
-            rules,
-            files=[name],
-            layout=match.layout,
-            labels=labels,
-            original_columns=[],
-            has_line_col=True,
-            has_ordinal="tariff_ordinal" in match.mapping,
-            distinct_parts=distinct_parts,
-            codes=codes,
-        )
-        del raw
-        aside = built.set_aside.get_column("source_row")
-        if built.orientation or unnumbered.cast(pl.Int64).is_in(aside.implode()).not_().any():
-            raise _Fallback
+    for rows, built in assembled_chunks(path, match, rules, distinct_parts, chunk_rows, sniffed):
+        rows_read += rows
         lines = with_preflight(built.lines, built.components, rules.cape)  # as load_export
         lines = classify(lines, rules, as_of, has_liquidation=match.has_liquidation)
         # kept for the whole file: categories (4 bytes a line) instead of text
