@@ -108,12 +108,10 @@ COUNTED_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
-def counted_from_args(args: argparse.Namespace, keep: Sequence[str] = COUNTED_COLUMNS) -> Loaded:
-    """What a command that only counts needs (raises InputError): the lines without context
-    columns. A big single-file export is streamed over the decision columns (core.stream),
-    keeping the line columns `keep` (the same values and types as the whole-file
-    reading); anything else is load_from_args without context columns."""
-    claims = claims_from_args(args)
+def _streamed_from_args(
+    args: argparse.Namespace, keep: Sequence[str] = ()
+) -> tuple[Rules, date, Export | None]:
+    """The rules, the as-of date and the streamed export of the arguments (None: read whole)."""
     rules = store.load_rules(getattr(args, "rules", None))
     mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
     as_of = args.as_of or date.today()
@@ -126,6 +124,16 @@ def counted_from_args(args: argparse.Namespace, keep: Sequence[str] = COUNTED_CO
         distinct_parts=getattr(args, "distinct_parts", False),
         keep=keep,
     )
+    return rules, as_of, export
+
+
+def counted_from_args(args: argparse.Namespace, keep: Sequence[str] = COUNTED_COLUMNS) -> Loaded:
+    """What a command that only counts needs (raises InputError): the lines without context
+    columns. A big single-file export is streamed over the decision columns (core.stream),
+    keeping the line columns `keep` (the same values and types as the whole-file
+    reading); anything else is load_from_args without context columns."""
+    claims = claims_from_args(args)
+    rules, as_of, export = _streamed_from_args(args, keep)
     if export is None:
         return _load(args, False, claims)
     warn_notices()
@@ -164,17 +172,7 @@ def scan_from_args(args: argparse.Namespace) -> Loaded:
     anything else is load_from_args without context columns."""
     if getattr(args, "claims", None) or getattr(args, "exclude_submitted", None):
         return load_from_args(args, context=False)
-    rules = store.load_rules(getattr(args, "rules", None))
-    mapping = store.load_mapping_file(args.mapping) if getattr(args, "mapping", None) else None
-    as_of = args.as_of or date.today()
-    export = streamed_export(
-        input_paths(args),
-        rules,
-        as_of,
-        mapping=mapping,
-        saved=store.saved_mapping(),
-        distinct_parts=getattr(args, "distinct_parts", False),
-    )
+    rules, as_of, export = _streamed_from_args(args)
     if export is None:
         return load_from_args(args, context=False)
     warn_notices()
