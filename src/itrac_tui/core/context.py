@@ -122,17 +122,21 @@ def read_line_context(export: Export) -> pl.DataFrame:
     return context.with_columns(fresh) if fresh else context
 
 
+def _provenance(export: Export, frame: pl.DataFrame) -> pl.DataFrame:
+    """The file index and source row of each row of `frame` (source_file, source_row)."""
+    index = {f: i for i, f in enumerate(export.files)}
+    return frame.select(
+        pl.col("source_file").replace_strict(index, return_dtype=pl.UInt16).alias(FILE_COL),
+        pl.col("source_row").alias(ROW_COL),
+    )
+
+
 def read_source_rows(export: Export, rows: pl.DataFrame) -> pl.DataFrame:
     """`rows` (some rows of export.rows: line_id, source_file, source_row) with every cell of
     those source rows, as the eager reading's export.rows has them."""
     if not export.is_lazy or not export.lazy_columns:
         return rows
-    index = {f: i for i, f in enumerate(export.files)}
-    wanted = rows.select(
-        pl.col("source_file").replace_strict(index, return_dtype=pl.UInt16).alias(FILE_COL),
-        pl.col("source_row").alias(ROW_COL),
-    )
-    cells = _gather(export, wanted, categorical=False, window=True)
+    cells = _gather(export, _provenance(export, rows), categorical=False, window=True)
     return pl.concat([rows, cells], how="horizontal")
 
 
@@ -141,12 +145,7 @@ def with_raw_text(export: Export, frame: pl.DataFrame) -> pl.DataFrame:
     cells joined by commas, as the eager reading writes it)."""
     if not export.is_lazy or not export.lazy_columns or frame.height == 0:
         return frame
-    index = {f: i for i, f in enumerate(export.files)}
-    wanted = frame.select(
-        pl.col("source_file").replace_strict(index, return_dtype=pl.UInt16).alias(FILE_COL),
-        pl.col("source_row").alias(ROW_COL),
-    )
-    cells = _gather(export, wanted, categorical=False, window=False)
+    cells = _gather(export, _provenance(export, frame), categorical=False, window=False)
     raw = cells.select(
         pl.concat_str([pl.col(c).fill_null("") for c in cells.columns], separator=",").alias("raw")
     )
