@@ -131,5 +131,5 @@ def test_open_quote_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     rows += ['ABC-1234567-8,1,"8471.30.0100,1.00'] + ["ABC-1234567-8,2,8471.30.0100,1.00"] * 2000
     path.write_text("\n".join(rows) + "\n")
     monkeypatch.setattr(stream, "BLOCK_BYTES", 256)
-    with pytest.raises(stream._Fallback):
+    with pytest.raises(stream.Declined):
         list(stream._record_blocks(path, 256))

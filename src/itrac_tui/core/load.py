@@ -165,7 +165,9 @@ def load_export(
                 f"({matches[0].layout}); parts of one export must share a layout"
             )
         if lazy_context and len(files) == 1 and path.stat().st_size >= chunked_min_bytes:
-            chunked = _assembled_in_chunks(path, match, rules, distinct_parts, progress)
+            chunked = _assembled_in_chunks(
+                path, match, rules, distinct_parts, progress, sniffs[path]
+            )
             if chunked is not None:
                 built, rows_read = chunked
                 own = tuple(column_names(sniffs[path]))
@@ -250,27 +252,32 @@ def file_stamp(path: Path) -> tuple[int, int]:
 
 
 def _assembled_in_chunks(
-    path: Path, match: ColumnMatch, rules: Rules, distinct_parts: bool, progress: Progress | None
+    path: Path,
+    match: ColumnMatch,
+    rules: Rules,
+    distinct_parts: bool,
+    progress: Progress | None,
+    sniffed: Sniffed,
 ) -> tuple[Assembled, int] | None:
     """A big file's decisive columns assembled chunk by chunk (entry-aligned, core.stream's
     reading), so the working set is a chunk's, not the file's; the same frames as one assembly
     of the whole file (line ids run on). None when the stream cannot promise that."""
     from itrac_tui.core import stream
 
-    if "line_number" not in match.mapping:
-        return None  # line boundaries then depend on the whole file's orientation
     name = str(path)
     parts: list[Assembled] = []
     rows_read = lines_so_far = 0
     try:
-        chunks = stream.assembled_chunks(path, match, rules, distinct_parts, stream.CHUNK_ROWS)
+        chunks = stream.assembled_chunks(
+            path, match, rules, distinct_parts, stream.CHUNK_ROWS, sniffed
+        )
         for rows, built in chunks:
             rows_read += rows
             parts.append(_shifted(built, lines_so_far))
             lines_so_far += built.lines.height
             if progress:
                 progress(f"Assembled {lines_so_far:,} lines ({rows_read:,} rows)", rows_read, 0)
-    except stream._Fallback:
+    except stream.Declined:
         return None
     if not parts:
         return None

@@ -44,6 +44,8 @@ from itrac_tui.core.rules import Rules
 CHUNK_ROWS = 150_000  # rows assembled at a time; the working set scales with this, not the file
 _EXTRA = "__extra_field"  # a field beyond the header's: the row is longer than the header
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
+BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
+AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 # what summarise() and the interest notice read of a line
 SLIM_COLUMNS = (
     "entry_number",
@@ -77,8 +79,8 @@ CODED_FIELDS = (
 )
 
 
-class _Fallback(Exception):
-    """This file needs the whole-file reading."""
+class Declined(Exception):
+    """The stream cannot promise the whole-file reading's figures for this file: read it whole."""
 
 
 def streamed_export(
@@ -102,12 +104,8 @@ def streamed_export(
         return None
     try:
         return _streamed(files[0], rules, as_of, mapping, saved, distinct_parts, chunk_rows, keep)
-    except _Fallback:
+    except Declined:
         return None
-
-
-BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
-AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 
 
 def _record_end(buf: bytes) -> int:
@@ -140,14 +138,14 @@ def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
     """The file's records after the header line, in blocks of about `block_bytes` that end at a
     record end (bounded memory, unlike a streaming engine that reads ahead as fast as it can).
 
-    _Fallback when no record end comes for many blocks (an open quote): the whole-file reading
+    Declined when no record end comes for many blocks (an open quote): the whole-file reading
     then says what is wrong."""
     with path.open("rb") as fh:
         carry, header_done = b"", False
         while data := fh.read(block_bytes):
             buf = carry + data
             if len(buf) > 4 * block_bytes + SAMPLE_BYTES:
-                raise _Fallback
+                raise Declined
             if not header_done:
                 first = _header_end(buf)
                 if first < 0:
@@ -171,7 +169,7 @@ def _parse(
     wanted: list[str],
     coded: list[str],
 ) -> pl.DataFrame:
-    """The wanted columns of one block; _Fallback on a row with more fields than the header
+    """The wanted columns of one block; Declined on a row with more fields than the header
     (the whole-file reading keeps those whole and rejects them)."""
     schema = dict.fromkeys([*names, _EXTRA], pl.String)
     try:
@@ -188,9 +186,9 @@ def _parse(
             .collect()
         )
     except pl.exceptions.PolarsError:
-        raise _Fallback from None  # e.g. a non-UTF-8 byte, more fields than the header
+        raise Declined from None  # e.g. a non-UTF-8 byte, more fields than the header
     if df.get_column(_EXTRA).null_count() < df.height:
-        raise _Fallback
+        raise Declined
     return df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
 
 
@@ -202,13 +200,13 @@ def entry_batches(
     The next blocks are read and parsed in a thread while the caller works on this chunk."""
     sniffed = sniffed or sniff(path)
     if sniffed.encoding != "utf-8" or sniffed.line_end != "\n":
-        raise _Fallback
+        raise Declined
     names = column_names(sniffed)
     lf = pl.scan_csv(
         path, separator=sniffed.delimiter, infer_schema=False, has_header=True, raise_if_empty=False
     )
     if lf.collect_schema().names() != names:  # padded or repeated headers: read_csv_file names
-        raise _Fallback
+        raise Declined
     wanted = sorted(set(match.mapping.values()))
     entry = match.mapping["entry_number"]
     coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
@@ -261,8 +259,11 @@ def assembled_chunks(
     sniffed: Sniffed | None = None,
 ) -> Iterator[tuple[int, Assembled]]:
     """Each entry-aligned chunk of a file's decision columns assembled alone (rows read, the
-    frames), the coded values normalised once for the whole file. _Fallback where a chunk's
-    reading could differ from the whole file's."""
+    frames), the coded values normalised once for the whole file. Declined where a chunk's
+    reading could differ from the whole file's (as without a line-number column: line
+    boundaries then depend on the whole file's orientation)."""
+    if "line_number" not in match.mapping:
+        raise Declined
     labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
     name = str(path)
     codes = CodeTables()
@@ -301,7 +302,7 @@ def assembled_chunks(
         del raw
         aside = built.set_aside.get_column("source_row")
         if built.orientation or unnumbered.is_in(aside.implode()).not_().any():
-            raise _Fallback
+            raise Declined
         yield rows, built
 
 
@@ -310,20 +311,13 @@ def _last_entry_start(cells: pl.Series) -> int:
 
     The raw cells change where the entry does; a change of spelling only (`ABC-1234567-8`
     then `ABC12345678`) is not a new entry, so a candidate is confirmed on its two rows."""
-    for back in (4096, cells.len()):  # the last entry starts near the end: look there first
-        start = max(cells.len() - back, 0)
-        tail = cells.slice(start)
-        starts = tail.ne_missing(tail.shift(1)).arg_true()
-        for i in reversed(starts.to_list()):
-            if start + i == 0:
-                return 0
-            if i == 0:
-                break  # the row before the tail is needed: look at the whole
-            pair = tail.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
-            if pair.item(0, 0) != pair.item(1, 0):
-                return start + int(i)
-        if start == 0:
+    starts = cells.ne_missing(cells.shift(1)).arg_true()
+    for i in starts.reverse():  # the last entry starts near the end: stop at the first found
+        if i == 0:
             return 0
+        pair = cells.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
+        if pair.item(0, 0) != pair.item(1, 0):
+            return int(i)
     return 0
 
 
@@ -338,12 +332,10 @@ def _streamed(
     keep: Sequence[str] = (),
 ) -> Export:
     if is_xlsx(path) or same_inputs([path])[1]:
-        raise _Fallback
+        raise Declined
     sniffed = sniff(path)  # once: it reads the whole file for its line ends
     match = inspect_file(path, rules, mapping, saved, sniffed)
     require_columns(match, str(path))
-    if "line_number" not in match.mapping:
-        raise _Fallback  # line boundaries then depend on the whole file's orientation
     name = str(path)
     slim: list[pl.DataFrame] = []
     entries: list[pl.Series] = []
@@ -375,7 +367,7 @@ def _streamed(
         del built, lines
     seen = pl.concat(entries) if entries else pl.Series("entry_number", [], dtype=pl.Categorical)
     if seen.len() != seen.n_unique():
-        raise _Fallback  # an entry met again after other entries: its lines may span chunks
+        raise Declined  # an entry met again after other entries: its lines may span chunks
     merged = Assembled(
         lines=pl.DataFrame(),
         components=pl.DataFrame(),
@@ -387,7 +379,7 @@ def _streamed(
         files_without_ch99=(name,) if rows_used and not any_comps else (),
     )
     if not slim:
-        raise _Fallback  # an empty file: the whole-file reading says so
+        raise Declined  # an empty file: the whole-file reading says so
     all_lines = pl.concat(slim)
     # each chunk's amounts were checked; the pool summed over all of them must fit as well
     ensure_sums_fit(all_lines, ["ieepa_duty_cents"], "IEEPA duty of the export")
