@@ -84,8 +84,10 @@ def _by_unique(
     the first row of each run only and the result is gathered to the rows (no hashing of every
     row). Only the key column takes part: the frame's other columns are never copied.
     """
-    if df.schema[src] == pl.Categorical:
-        return _by_category(df, src, outputs, index, codes or CodeTables())
+    if df.schema[src] == pl.Categorical and index is None:
+        return _by_category(
+            df, src, tuple(outputs), lambda f: f.with_columns(**outputs), codes or CodeTables()
+        )
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
     distinct = keys.unique().to_frame().with_columns(**outputs)
@@ -103,24 +105,17 @@ def _by_unique(
 def _by_category(
     df: pl.DataFrame,
     src: str,
-    outputs: dict[str, pl.Expr] | tuple[tuple[str, ...], Callable[[pl.DataFrame], pl.DataFrame]],
-    index: str | None,
+    names: tuple[str, ...],
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
     codes: CodeTables,
 ) -> pl.DataFrame:
-    """_by_unique of a Categorical column: the outputs of each category not seen before are
-    computed on its text, and gathered to the rows through a table indexed by category code
-    (codes are small: the process's categories). Row 0 of the outputs is a blank cell.
-
-    `outputs` are expressions by name, or (names, a function adding them to a frame of `src`)."""
-    if isinstance(outputs, dict):
-        exprs = outputs
-        names: tuple[str, ...] = tuple(exprs)
-        compute: Callable[[pl.DataFrame], pl.DataFrame] = lambda f: f.with_columns(**exprs)  # noqa: E731
-    else:
-        names, compute = outputs
+    """_by_unique of a Categorical column: `compute` adds the columns `names` to a frame of
+    `src` text; it runs on the categories not seen before, and its results reach the rows
+    through a table indexed by category code (codes are small: the process's categories).
+    Row 0 of the table is a blank cell."""
     cells = df.get_column(src)
     phys = cells.to_physical()
-    key = (src, *names, index or "")
+    key = (src, *names)
     if key in codes.tables:
         row_of, table, seen = codes.tables[key]
     else:
@@ -131,10 +126,8 @@ def _by_category(
     if isinstance(top, int) and top >= row_of.len():
         row_of = row_of.extend_constant(None, top + 1 - row_of.len())
     row = row_of.gather(phys)
-    new = cells.clear()
     if row.null_count() > phys.null_count():  # categories not seen before
         new = cells.filter(row.is_null() & phys.is_not_null()).unique()
-    if new.len():
         start = table.height
         fresh = compute(new.cast(pl.String).to_frame(src)).select(table.columns)
         table = pl.concat([table, fresh], how="vertical")
@@ -145,10 +138,7 @@ def _by_category(
     codes.tables[key] = (row_of, table, seen)
     if row.null_count():
         row = row.fill_null(0)
-    added = [table.get_column(name).gather(row) for name in names]
-    if index:
-        added.append(row.alias(index))
-    return df.hstack(added)
+    return df.hstack([table.get_column(name).gather(row) for name in names])
 
 
 def _entry_ids(df: pl.DataFrame) -> pl.DataFrame:
@@ -220,7 +210,7 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
         made = (short, f"_{field}_bad", f"_{field}_why", f"_{field}_rounded")
         money = partial(_money, src=canon(field), made=made, zero_words=rules.zero_words)
         if df.schema[canon(field)] == pl.Categorical:  # each distinct amount is read once
-            df = _by_category(df, canon(field), (made, money), None, codes or CodeTables())
+            df = _by_category(df, canon(field), made, money, codes or CodeTables())
         else:
             df = money(df, unwrapped=True)
     by = partial(_by_unique, codes=codes)
