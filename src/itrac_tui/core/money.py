@@ -160,14 +160,18 @@ def with_money(
     more decimals, credits, words, junk) go through the full staged parser.
     """
     v = pl.col("v")
+
+    def all_read(values: pl.Series | pl.Expr) -> pl.DataFrame:
+        """`df` with every cell's cents in `values`: nothing invalid, nothing rounded."""
+        out = [values.alias(cents), pl.lit(False).alias(invalid)]
+        if reason:
+            out.append(pl.lit(None, dtype=pl.String).alias(reason))
+        if rounded:
+            out.append(pl.lit(False).alias(rounded))
+        return df.with_columns(out)
+
     if df.get_column(src).null_count() == df.height:  # a blank (or absent) column: no money
-        blank = [
-            pl.lit(None, dtype=pl.Int64).alias(cents),
-            pl.lit(False).alias(invalid),
-            *([pl.lit(None, dtype=pl.String).alias(reason)] if reason else []),
-            *([pl.lit(False).alias(rounded)] if rounded else []),
-        ]
-        return df.with_columns(blank)
+        return all_read(pl.lit(None, dtype=pl.Int64))
     first = df.select(v=pl.col(src).cast(pl.String))
     num = v.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
     first = first.with_columns(
@@ -186,21 +190,15 @@ def with_money(
     cents_s = first.get_column("c")
     odd = first.with_row_index("i").filter((v.str.len_bytes() > 0) & pl.col("c").is_null())
     if odd.height == 0:  # every cell read by the cast (or blank)
-        out: list[pl.Series | pl.Expr] = [cents_s.alias(cents), pl.lit(False).alias(invalid)]
-        if reason:
-            out.append(pl.lit(None, dtype=pl.String).alias(reason))
-        if rounded:
-            out.append(pl.lit(False).alias(rounded))
-        return df.with_columns(out)
+        return all_read(cents_s)
     reason_s = pl.repeat(None, df.height, dtype=pl.String, eager=True)
     rounded_s = pl.repeat(False, df.height, dtype=pl.Boolean, eager=True)
-    if odd.height:
-        for stage in _stages(v, _zero_words(zero_words)):
-            odd = odd.with_columns(**{f"__m_{k}": e for k, e in stage.items()})
-        idx = odd.get_column("i")
-        cents_s = cents_s.scatter(idx, odd.get_column("__m_cents"))
-        reason_s = reason_s.scatter(idx, odd.get_column("__m_reason"))
-        rounded_s = rounded_s.scatter(idx, odd.get_column("__m_rounded"))
+    for stage in _stages(v, _zero_words(zero_words)):
+        odd = odd.with_columns(**{f"__m_{k}": e for k, e in stage.items()})
+    idx = odd.get_column("i")
+    cents_s = cents_s.scatter(idx, odd.get_column("__m_cents"))
+    reason_s = reason_s.scatter(idx, odd.get_column("__m_reason"))
+    rounded_s = rounded_s.scatter(idx, odd.get_column("__m_rounded"))
     out = [cents_s.alias(cents), reason_s.is_not_null().alias(invalid)]
     if reason:
         out.append(reason_s.alias(reason))
