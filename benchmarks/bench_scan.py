@@ -27,6 +27,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date
 from pathlib import Path
@@ -71,23 +72,20 @@ FIGURES = ("pathways", "refundable_pool", "excluded")
 # --- runs -------------------------------------------------------------------------------------
 def run_child(cmd: list[str], stdin: bytes | None = None) -> tuple[float, float, float, bytes]:
     """Run a command in a fresh process, reaped by wait4: wall seconds, CPU seconds (user +
-    system), peak RSS in GB, stdout."""
+    system), peak RSS in GB, stdout. Its stdin and stderr are files (no pipe to fill up)."""
     env = {**os.environ, "PYTHONPATH": str(SRC)}
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    )
-    if stdin is not None and proc.stdin:
-        proc.stdin.write(stdin)
-    if proc.stdin:
-        proc.stdin.close()
-    out = proc.stdout.read() if proc.stdout else b""
-    err = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"failed: {' '.join(cmd[:4])} ...\n{err.decode()[-2000:]}")
+    with tempfile.TemporaryFile() as given, tempfile.TemporaryFile() as err:
+        given.write(stdin or b"")
+        given.seek(0)
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdin=given, stdout=subprocess.PIPE, stderr=err, env=env)
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode:
+            err.seek(0)
+            raise SystemExit(f"failed: {' '.join(cmd[:5])} ...\n{err.read().decode()[-2000:]}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1e6, out
 
 

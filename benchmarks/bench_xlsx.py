@@ -26,37 +26,23 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
 SRC = REPO / "src"
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from benchmarks.bench_scan import run_child  # noqa: E402
+
 SHEET = "Main Report"
 READ_EXCEL = (
     "import sys, polars as pl\n"
     "df = pl.read_excel(sys.argv[1], sheet_name=sys.argv[2])\n"
     "print(df.height)\n"
 )
-
-
-def run_child(cmd: list[str]) -> tuple[float, float, float, bytes]:
-    """Run a command in a fresh process, reaped by wait4: wall seconds, CPU seconds (user +
-    system), peak RSS in GB, stdout."""
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, env=env)
-        out = proc.stdout.read() if proc.stdout else b""
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode:
-            err.seek(0)
-            raise SystemExit(f"failed: {' '.join(cmd[:5])} ...\n{err.read().decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1e6, out
 
 
 def ensure_exports(rows: int, seed: int) -> tuple[Path, Path, Path]:
@@ -98,7 +84,6 @@ def bench(xlsx: Path, csv: Path | None, oracle: dict | None, repeat: int, as_of:
             cpus[name].append(cpu)
             peaks[name].append(peak)
             outs[name] = out
-    sys.path.insert(0, str(REPO))
     from benchmarks.generate import comparable
 
     doc = json.loads(outs["scan"])
