@@ -24,7 +24,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:
     sys.path.insert(0, str(HERE.parent))
 
-from benchmarks.bench_xlsx import OUT, run_child  # noqa: E402
+from benchmarks.bench_scan import OUT, run_child  # noqa: E402
 
 AS_OF = "2026-11-22"
 

@@ -10,6 +10,7 @@ reading (`load_export(context=True)`) puts on `lines`, `rows`, `set_aside` and `
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import polars as pl
@@ -26,10 +27,21 @@ def lazily_readable(sniffed: Sniffed) -> bool:
     return sniffed.encoding in ("utf-8", "utf-8-sig") and sniffed.line_end == "\n"
 
 
+@lru_cache(maxsize=8)
+def _sniff_once(path: Path, stamp: tuple[int, int]) -> Sniffed:
+    return sniff(path)
+
+
+def _sniffed(path: Path) -> Sniffed:
+    """The file's sniff, once per file as it is (sniffing reads the whole file for its line
+    ends; a line's detail must not)."""
+    return _sniff_once(path, file_stamp(path))
+
+
 def _scan(path: Path, first: int = 2, count: int | None = None) -> tuple[pl.LazyFrame, list[str]]:
     """The file as read_csv_file reads it (all text, its column names, ROW_COL), from source
     row `first` on (`count` rows; None: to the end)."""
-    sniffed = sniff(path)
+    sniffed = _sniffed(path)
     names = column_names(sniffed)
     lf = pl.scan_csv(
         path,
@@ -52,7 +64,8 @@ def _rows_of_file(path: Path, rows: pl.Series, *, categorical: bool, window: boo
     `window` reads only the span of the rows (a line's rows are neighbours); otherwise one
     streamed pass over the file keeps only the rows asked for."""
     if window:
-        lo, hi = int(rows.min()), int(rows.max())  # type: ignore[arg-type]
+        span = rows.to_frame("r").select(pl.min("r").alias("lo"), pl.max("r").alias("hi"))
+        lo, hi = (int(v) for v in span.row(0))
         lf, names = _scan(path, lo, hi - lo + 1)
     else:
         lf, names = _scan(path)
@@ -63,7 +76,7 @@ def _rows_of_file(path: Path, rows: pl.Series, *, categorical: bool, window: boo
     try:
         return lf.filter(kept).select(ROW_COL, *cells).collect(engine="streaming")
     except pl.exceptions.PolarsError:  # e.g. a cp1252 byte past the sample: the reader's way
-        whole = read_csv_file(path, sniff(path)).lazy()
+        whole = read_csv_file(path, _sniffed(path)).lazy()
         return whole.filter(kept).select(ROW_COL, *cells).collect()
 
 
