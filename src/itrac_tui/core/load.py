@@ -155,6 +155,8 @@ def load_export(
     for k, path in enumerate(files, start=1):
         if progress:
             progress(f"Reading {path.name} (file {k} of {len(files)})", rows_so_far, 0)
+        if path not in sniffs and not is_xlsx(path):
+            sniffs[path] = sniff(path)  # once: it reads the whole file for its line ends
         match = inspect_file(path, rules, mapping, saved, sniffs.get(path))
         if is_claims_headers(match.headers):
             raise InputError(claims_file_as_export_message(path))
