@@ -105,10 +105,13 @@ def test_blocks_end_at_record_ends(
 
 def test_record_end_outside_quotes() -> None:
     """A line end inside quotes is not a record end; a doubled quote keeps the field open."""
-    assert stream._record_end(b'a,b\nc,"d\ne"\n') == 11
-    assert stream._record_end(b'a,b\nc,"d\ne') == 3
-    assert stream._record_end(b'a,"x""\ny"\n') == 9
-    assert stream._record_end(b'a,"x\n') == -1
+    assert stream._record_end(b'a,b\nc,"d\ne"\n', 0) == 11
+    assert stream._record_end(b'a,b\nc,"d\ne', 0) == 3
+    assert stream._record_end(b'a,"x""\ny"\n', 0) == 9
+    assert stream._record_end(b'a,"x\n', 0) == -1
+    # a field opened before this block (one quote carried over) closes in it
+    assert stream._record_end(b'x"\na\n', 1) == 4
+    assert stream._record_end(b'x\na\n', 1) == -1
     assert stream._header_end(b'"a\nb",c\nd') == 7
     assert stream._header_end(b'"a\nb') == -1
 

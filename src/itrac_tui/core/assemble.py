@@ -116,21 +116,26 @@ def _by_category(
     cells = df.get_column(src)
     phys = cells.to_physical()
     key = (src, *names)
+    table: pl.DataFrame | None = None
     if key in codes.tables:
         row_of, table, seen = codes.tables[key]
     else:
-        row_of = pl.Series("row", [], dtype=pl.UInt32)
-        table = compute(pl.Series(src, [None], dtype=pl.String).to_frame())
-        seen = []
+        row_of, seen = pl.Series("row", [], dtype=pl.UInt32), []
     top = phys.max()
     if isinstance(top, int) and top >= row_of.len():
-        row_of = row_of.extend_constant(None, top + 1 - row_of.len())
+        row_of = row_of.extend_constant(None, top + 1 - row_of.len()).rechunk()
     row = row_of.gather(phys)
-    if row.null_count() > phys.null_count():  # categories not seen before
+    if table is None or row.null_count() > phys.null_count():  # categories not seen before
         new = cells.filter(row.is_null() & phys.is_not_null()).unique()
-        start = table.height
-        fresh = compute(new.cast(pl.String).to_frame(src)).select(table.columns)
-        table = pl.concat([table, fresh], how="vertical")
+        text = new.cast(pl.String).to_frame(src)
+        if table is None:  # the table's first row is a blank cell
+            start = 1
+            table = compute(pl.concat([pl.DataFrame({src: [None]}, schema=text.schema), text]))
+        else:
+            start = table.height
+            fresh = compute(text).select(table.columns)
+            table = pl.concat([table, fresh], how="vertical")
+        table = table.rechunk()  # a gather from one chunk is several times faster
         rows = pl.int_range(start, start + new.len(), dtype=pl.UInt32, eager=True)
         row_of = row_of.scatter(new.to_physical(), rows)
         seen.append(new)  # keeps these categories (and so their codes) alive

@@ -14,7 +14,8 @@ from __future__ import annotations
 import io
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -108,16 +109,15 @@ def streamed_export(
         return None
 
 
-def _record_end(buf: bytes) -> int:
-    """Index of the last line end in `buf` outside quotes, or -1: a line end is a record end
-    when an even number of quote characters precede it (RFC 4180, where a quote inside a quoted
-    field is doubled)."""
-    quotes = buf.count(b'"')
-    end = buf.rfind(b"\n")
-    after = buf.count(b'"', end) if end >= 0 else 0  # quotes from `end` on
-    while end >= 0 and (quotes - after) % 2:
-        prev = buf.rfind(b"\n", 0, end)
-        after += buf.count(b'"', max(prev, 0), end)
+def _record_end(data: bytes, quotes_before: int) -> int:
+    """Index of the last line end in `data` outside quotes, or -1, when `quotes_before` quote
+    characters come before `data`: a line end is a record end when an even number of quote
+    characters precede it (RFC 4180, where a quote inside a quoted field is doubled)."""
+    end = data.rfind(b"\n")
+    quotes = quotes_before + data.count(b'"', 0, end) if end >= 0 else 0
+    while end >= 0 and quotes % 2:
+        prev = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', max(prev, 0), end)
         end = prev
     return end
 
@@ -137,27 +137,30 @@ def _header_end(buf: bytes) -> int:
 def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
     """The file's records after the header line, in blocks of about `block_bytes` that end at a
     record end (bounded memory, unlike a streaming engine that reads ahead as fast as it can).
+    Each byte is copied once and its quotes counted once.
 
     Declined when no record end comes for many blocks (an open quote): the whole-file reading
     then says what is wrong."""
     with path.open("rb") as fh:
-        carry, header_done = b"", False
+        carry, quotes = b"", 0  # the text after the last record end, and its quote characters
+        header_done = False
         while data := fh.read(block_bytes):
-            buf = carry + data
-            if len(buf) > 4 * block_bytes + SAMPLE_BYTES:
+            if len(carry) + len(data) > 4 * block_bytes + SAMPLE_BYTES:
                 raise Declined
             if not header_done:
+                buf = carry + data
                 first = _header_end(buf)
                 if first < 0:
                     carry = buf
                     continue
-                buf, header_done = buf[first + 1 :], True
-            end = _record_end(buf)
+                carry, data, header_done = b"", buf[first + 1 :], True
+            end = _record_end(data, quotes)
             if end < 0:
-                carry = buf
+                carry, quotes = carry + data, quotes + data.count(b'"')
                 continue
-            yield buf[: end + 1]
-            carry = buf[end + 1 :]
+            yield b"".join((carry, memoryview(data)[: end + 1]))
+            carry = data[end + 1 :]
+            quotes = carry.count(b'"')
         if header_done and carry:
             yield carry
 
@@ -234,10 +237,10 @@ def entry_batches(
             if cut == 0:
                 pending = [rows]
                 continue  # one entry so far: keep reading
-            yield rows.slice(0, cut)
+            yield rows.slice(0, cut).rechunk()  # ops on one chunk are faster
             pending, held = [rows.slice(cut)], rows.height - cut
     if held:
-        yield pl.concat(pending, rechunk=False)
+        yield pl.concat(pending, rechunk=True)
 
 
 def _not_plain(cells: pl.Series) -> pl.Series:
@@ -321,6 +324,19 @@ def _last_entry_start(cells: pl.Series) -> int:
     return 0
 
 
+@dataclass(frozen=True)
+class _Chunk:
+    """What the scan keeps of one assembled chunk."""
+
+    slim: pl.DataFrame
+    set_aside: pl.DataFrame
+    rejected: pl.DataFrame
+    rows_used: int
+    any_comps: bool
+    rounded: int
+    example: str
+
+
 def _streamed(
     path: Path,
     rules: Rules,
@@ -344,27 +360,51 @@ def _streamed(
     rows_read = rows_used = rounded = 0
     example = ""
     any_comps = False
-    for rows, built in assembled_chunks(path, match, rules, distinct_parts, chunk_rows, sniffed):
-        rows_read += rows
+
+    def finish(built: Assembled) -> _Chunk:
         lines = with_preflight(built.lines, built.components, rules.cape)  # as load_export
         lines = classify(lines, rules, as_of, has_liquidation=match.has_liquidation)
         # kept for the whole file: categories (4 bytes a line) instead of text
-        slim.append(
-            lines.select(
-                c for c in dict.fromkeys((*SLIM_COLUMNS, *keep)) if c in lines.columns
-            ).with_columns(
-                pl.col("entry_number", "pathway", "reason").cast(pl.Categorical),
-                pl.col("warnings").cast(pl.List(pl.Categorical)),
-            )
+        slim = lines.select(
+            c for c in dict.fromkeys((*SLIM_COLUMNS, *keep)) if c in lines.columns
+        ).with_columns(
+            pl.col("entry_number", "pathway", "reason").cast(pl.Categorical),
+            pl.col("warnings").cast(pl.List(pl.Categorical)),
         )
-        entries.append(slim[-1].get_column("entry_number").unique())
-        set_aside.append(built.set_aside)
-        rejected.append(built.rejected)
-        rows_used += built.rows.height
-        any_comps = any_comps or built.components.height > 0
-        rounded += built.rounded
-        example = example or built.rounded_example
-        del built, lines
+        return _Chunk(
+            slim=slim,
+            set_aside=built.set_aside,
+            rejected=built.rejected,
+            rows_used=built.rows.height,
+            any_comps=built.components.height > 0,
+            rounded=built.rounded,
+            example=built.rounded_example,
+        )
+
+    def take(done: _Chunk) -> None:
+        nonlocal rows_used, any_comps, rounded, example
+        slim.append(done.slim)
+        entries.append(done.slim.get_column("entry_number").unique())
+        set_aside.append(done.set_aside)
+        rejected.append(done.rejected)
+        rows_used += done.rows_used
+        any_comps = any_comps or done.any_comps
+        rounded += done.rounded
+        example = example or done.example
+
+    # a chunk's lines are classified in a thread while the next chunk is assembled
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        waiting: deque[Future[_Chunk]] = deque()
+        for rows, built in assembled_chunks(
+            path, match, rules, distinct_parts, chunk_rows, sniffed
+        ):
+            rows_read += rows
+            waiting.append(pool.submit(finish, built))
+            del built
+            while len(waiting) > 1:
+                take(waiting.popleft().result())
+        while waiting:
+            take(waiting.popleft().result())
     seen = pl.concat(entries) if entries else pl.Series("entry_number", [], dtype=pl.Categorical)
     if seen.len() != seen.n_unique():
         raise Declined  # an entry met again after other entries: its lines may span chunks
