@@ -111,7 +111,7 @@ def test_record_end_outside_quotes() -> None:
     assert stream._record_end(b'a,"x\n', 0) == -1
     # a field opened before this block (one quote carried over) closes in it
     assert stream._record_end(b'x"\na\n', 1) == 4
-    assert stream._record_end(b'x\na\n', 1) == -1
+    assert stream._record_end(b"x\na\n", 1) == -1
     assert stream._header_end(b'"a\nb",c\nd') == 7
     assert stream._header_end(b'"a\nb') == -1
 

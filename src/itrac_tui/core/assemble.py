@@ -188,7 +188,9 @@ def _unwrap(df: pl.DataFrame) -> pl.DataFrame:
     mapped = [
         f
         for f in MONEY_FIELDS
-        if df.schema[canon(f)] == pl.String and df.get_column(canon(f)).null_count() < df.height
+        if df.schema[canon(f)] == pl.String
+        and money_outputs(f)[0] not in df.columns  # read (and unwrapped) already
+        and df.get_column(canon(f)).null_count() < df.height
     ]
     if not mapped:
         return df
@@ -211,8 +213,10 @@ def _flag(expr: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     df = _unwrap(df)
-    for field, short in (("entered_value", "_value"), ("duty", "_duty"), ("ieepa_duty", "_ieepa")):
-        made = (short, f"_{field}_bad", f"_{field}_why", f"_{field}_rounded")
+    for field in MONEY_FIELDS:
+        made = money_outputs(field)
+        if made[0] in df.columns:  # read already (core.stream reads money as it parses)
+            continue
         money = partial(_money, src=canon(field), made=made, zero_words=rules.zero_words)
         if df.schema[canon(field)] == pl.Categorical:  # each distinct amount is read once
             df = _by_category(df, canon(field), made, money, codes or CodeTables())
@@ -250,6 +254,23 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99"),
     )
+
+
+_MONEY_SHORT = {"entered_value": "_value", "duty": "_duty", "ieepa_duty": "_ieepa"}
+
+
+def money_outputs(field: str) -> tuple[str, str, str, str]:
+    """The money parser's columns for a money field: cents, invalid, reason, rounded."""
+    return _MONEY_SHORT[field], f"_{field}_bad", f"_{field}_why", f"_{field}_rounded"
+
+
+def read_money(df: pl.DataFrame, src: str, field: str, zero_words: tuple[str, ...]) -> pl.DataFrame:
+    """`df` with the money_outputs of `field` read from the text column `src` (its Excel text
+    wrappers removed first, as assembly does), for assemble() to take as they are."""
+    cells = df.get_column(src)
+    if cells.dtype == pl.String and cells.str.starts_with('="').any():
+        df = df.with_columns(nz.unwrap_excel_text(pl.col(src)).alias(src))
+    return _money(df, src=src, made=money_outputs(field), zero_words=zero_words, unwrapped=True)
 
 
 def _money(
@@ -568,7 +589,8 @@ def assemble(
     for field in FIELDS:
         if canon(field) not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(canon(field)))
-    narrow = raw.select(IDX, FILE_COL, ROW_COL, RAGGED_COL, *[canon(f) for f in FIELDS])
+    read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in raw.columns]
+    narrow = raw.select(IDX, FILE_COL, ROW_COL, RAGGED_COL, *[canon(f) for f in FIELDS], *read)
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )

@@ -22,9 +22,16 @@ from pathlib import Path
 import polars as pl
 
 from itrac_tui.core import normalise as nz
-from itrac_tui.core.assemble import Assembled, CodeTables, assemble, canon
+from itrac_tui.core.assemble import (
+    Assembled,
+    CodeTables,
+    assemble,
+    canon,
+    money_outputs,
+    read_money,
+)
 from itrac_tui.core.classify import classify
-from itrac_tui.core.columns import FIELD_LABELS, ColumnMatch, require_columns
+from itrac_tui.core.columns import FIELD_LABELS, MONEY_FIELDS, ColumnMatch, require_columns
 from itrac_tui.core.interest import INTEREST_COLUMN
 from itrac_tui.core.load import export_notices, inspect_file
 from itrac_tui.core.model import Export
@@ -171,9 +178,13 @@ def _parse(
     names: list[str],
     wanted: list[str],
     coded: list[str],
+    money: dict[str, str],
+    zero_words: tuple[str, ...],
 ) -> pl.DataFrame:
-    """The wanted columns of one block; Declined on a row with more fields than the header
-    (the whole-file reading keeps those whole and rejects them)."""
+    """The wanted columns of one block, and the money fields of `money` (field -> column) read
+    (assembly takes them as they are: the parsing thread does this row work); Declined on a
+    row with more fields than the header (the whole-file reading keeps those whole and rejects
+    them)."""
     schema = dict.fromkeys([*names, _EXTRA], pl.String)
     try:
         df = (
@@ -192,13 +203,21 @@ def _parse(
         raise Declined from None  # e.g. a non-UTF-8 byte, more fields than the header
     if df.get_column(_EXTRA).null_count() < df.height:
         raise Declined
-    return df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
+    df = df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
+    for field, column in money.items():
+        df = read_money(df, column, field, zero_words)
+    return df
 
 
 def entry_batches(
-    path: Path, match: ColumnMatch, chunk_rows: int, sniffed: Sniffed | None = None
+    path: Path,
+    match: ColumnMatch,
+    chunk_rows: int,
+    sniffed: Sniffed | None = None,
+    zero_words: tuple[str, ...] = (),
 ) -> Iterator[pl.DataFrame]:
-    """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set).
+    """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set),
+    with the money fields that are not coded read already (assemble.money_outputs).
 
     The next blocks are read and parsed in a thread while the caller works on this chunk."""
     sniffed = sniffed or sniff(path)
@@ -213,6 +232,7 @@ def entry_batches(
     wanted = sorted(set(match.mapping.values()))
     entry = match.mapping["entry_number"]
     coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
+    money = {f: h for f, h in match.mapping.items() if f in MONEY_FIELDS and h not in coded}
     blocks = _record_blocks(path, BLOCK_BYTES)
     pending: list[pl.DataFrame] = []
     held = 0  # rows in pending
@@ -221,7 +241,11 @@ def entry_batches(
 
         def task() -> pl.DataFrame | None:
             block = next(blocks, None)  # read and parsed in the one worker thread, in order
-            return None if block is None else _parse(block, sniffed, names, wanted, coded)
+            return (
+                None
+                if block is None
+                else _parse(block, sniffed, names, wanted, coded, money, zero_words)
+            )
 
         ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
         while (batch := ahead.popleft().result()) is not None:
@@ -271,7 +295,7 @@ def assembled_chunks(
     name = str(path)
     codes = CodeTables()
     line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-    for chunk in entry_batches(path, match, chunk_rows, sniffed):
+    for chunk in entry_batches(path, match, chunk_rows, sniffed, rules.zero_words):
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
         unnumbered = (
@@ -283,11 +307,12 @@ def assembled_chunks(
             .get_column(ROW_COL)
             .cast(pl.Int64)
         )
+        read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in chunk.columns]
         raw = chunk.with_columns(
             pl.col(ROW_COL).cast(pl.Int64),
             *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
             pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
-        ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping])
+        ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
         rows = chunk.height
         del chunk
         built = assemble(
