@@ -84,6 +84,10 @@ def _by_unique(
     the first row of each run only and the result is gathered to the rows (no hashing of every
     row). Only the key column takes part: the frame's other columns are never copied.
     """
+    cells = df.get_column(src)
+    if index is None and cells.null_count() == df.height:  # a blank (or absent) column
+        blank = pl.Series(src, [None], dtype=pl.String).to_frame().with_columns(**outputs)
+        return df.hstack([blank.get_column(n).new_from_index(0, df.height) for n in outputs])
     if df.schema[src] == pl.Categorical and index is None:
         return _by_category(
             df, src, tuple(outputs), lambda f: f.with_columns(**outputs), codes or CodeTables()
@@ -166,14 +170,14 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
 _CANONICAL_ENTRY = r"^[A-Z0-9]{3}-[0-9]{7}-[0-9]$"
 
 
-def _entry_numbers(df: pl.DataFrame) -> pl.DataFrame:
-    """Add `_entry`, each row's canonical entry number (normalise.entry_number). Cells already
-    written FFF-NNNNNNN-C (nearly all) are their own canonical form; only the others are
-    normalised, once per run of equal cells when they are many."""
-    cells = df.get_column(canon("entry_number"))
+def entry_numbers(df: pl.DataFrame, src: str = canon("entry_number")) -> pl.DataFrame:
+    """Add `_entry`, each row's canonical entry number (normalise.entry_number) from the text
+    column `src`. Cells already written FFF-NNNNNNN-C (nearly all) are their own canonical
+    form; only the others are normalised, once per run of equal cells when they are many."""
+    cells = df.get_column(src)
     odd = cells.str.contains(_CANONICAL_ENTRY).not_().fill_null(False).arg_true()
     if odd.len() * 4 > df.height:
-        return _by_runs(df, canon("entry_number"), {"_entry": nz.entry_number(_c("entry_number"))})
+        return _by_runs(df, src, {"_entry": nz.entry_number(pl.col(src))})
     out = cells.alias("_entry")
     if odd.len():
         fixed = cells.gather(odd).to_frame().select(nz.entry_number(pl.col(cells.name)))
@@ -223,7 +227,8 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
         else:
             df = money(df, unwrapped=True)
     by = partial(_by_unique, codes=codes)
-    df = _entry_numbers(df)
+    if "_entry" not in df.columns:  # core.stream reads it as it parses
+        df = entry_numbers(df)
     df = _entry_ids(df)
     hts = nz.hts_digits(_c("hts"))  # these outputs are worked out once per distinct HTS cell
     df = by(
@@ -266,7 +271,8 @@ def money_outputs(field: str) -> tuple[str, str, str, str]:
 
 def read_money(df: pl.DataFrame, src: str, field: str, zero_words: tuple[str, ...]) -> pl.DataFrame:
     """`df` with the money_outputs of `field` read from the text column `src` (its Excel text
-    wrappers removed first, as assembly does), for assemble() to take as they are."""
+    wrappers removed first, as assembly does), for assemble() to take as they are (as it takes
+    `_entry` from entry_numbers)."""
     cells = df.get_column(src)
     if cells.dtype == pl.String and cells.str.starts_with('="').any():
         df = df.with_columns(nz.unwrap_excel_text(pl.col(src)).alias(src))
@@ -590,6 +596,7 @@ def assemble(
         if canon(field) not in raw.columns:
             raw = raw.with_columns(pl.lit(None, dtype=pl.String).alias(canon(field)))
     read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in raw.columns]
+    read += ["_entry"] if "_entry" in raw.columns else []
     narrow = raw.select(IDX, FILE_COL, ROW_COL, RAGGED_COL, *[canon(f) for f in FIELDS], *read)
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}

@@ -27,6 +27,7 @@ from itrac_tui.core.assemble import (
     CodeTables,
     assemble,
     canon,
+    entry_numbers,
     money_outputs,
     read_money,
 )
@@ -180,9 +181,11 @@ def _parse(
     coded: list[str],
     money: dict[str, str],
     zero_words: tuple[str, ...],
+    entry: str,
 ) -> pl.DataFrame:
-    """The wanted columns of one block, and the money fields of `money` (field -> column) read
-    (assembly takes them as they are: the parsing thread does this row work); Declined on a
+    """The wanted columns of one block, the money fields of `money` (field -> column) read and
+    the entry numbers of `entry` (assembly takes them as they are: the parsing thread does this
+    row work); Declined on a
     row with more fields than the header (the whole-file reading keeps those whole and rejects
     them)."""
     schema = dict.fromkeys([*names, _EXTRA], pl.String)
@@ -206,7 +209,7 @@ def _parse(
     df = df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
     for field, column in money.items():
         df = read_money(df, column, field, zero_words)
-    return df
+    return entry_numbers(df, entry)
 
 
 def entry_batches(
@@ -244,7 +247,7 @@ def entry_batches(
             return (
                 None
                 if block is None
-                else _parse(block, sniffed, names, wanted, coded, money, zero_words)
+                else _parse(block, sniffed, names, wanted, coded, money, zero_words, entry)
             )
 
         ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
@@ -254,8 +257,8 @@ def entry_batches(
             row += batch.height
             pending.append(batch)
             held += batch.height
-            if held < chunk_rows:
-                continue
+            if held < (chunk_rows if row > held + 2 else chunk_rows // 4):
+                continue  # a small first chunk: assembly starts while the next is parsed
             rows = pl.concat(pending, rechunk=False)
             cut = _last_entry_start(rows.get_column(entry))
             if cut == 0:
@@ -308,6 +311,7 @@ def assembled_chunks(
             .cast(pl.Int64)
         )
         read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in chunk.columns]
+        read.append("_entry")
         raw = chunk.with_columns(
             pl.col(ROW_COL).cast(pl.Int64),
             *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
