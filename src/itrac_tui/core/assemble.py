@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import polars as pl
@@ -729,7 +729,7 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         pl.col("_ieepa").alias("duty_cents"),
         pl.lit(None, dtype=pl.Int64).alias("entered_value_cents"),  # the line's own value
     )
-    comps = pl.concat([own_rows, same_row]).sort(IDX)
+    comps = pl.concat([own_rows, same_row]).sort(IDX) if same_row.height else own_rows
     if comps.get_column("line_id").is_sorted():  # lines are contiguous: cheap grouping by line
         comps = comps.with_columns(pl.col("line_id").set_sorted())
     ieepa_ids = rules.ieepa_programs()
@@ -780,15 +780,19 @@ def _warnings(lines: pl.DataFrame, rules: Rules) -> pl.DataFrame:
 def warning_lists(flags: dict[str, pl.Expr]) -> pl.Expr:
     """The list of the names whose flag holds (in the given order), for each row: the flags as
     the bits of a number, looked up in a table of every combination (no list built per row)."""
-    names = list(flags)
     bits = pl.sum_horizontal(
         [v.fill_null(False).cast(pl.UInt32) * (1 << i) for i, v in enumerate(flags.values())]
     )
-    table = pl.Series(
+    return pl.lit(_combinations(tuple(flags))).gather(bits)
+
+
+@lru_cache(maxsize=8)
+def _combinations(names: tuple[str, ...]) -> pl.Series:
+    """The list of names of each combination of bits (bit i: names[i])."""
+    return pl.Series(
         [[n for i, n in enumerate(names) if b >> i & 1] for b in range(1 << len(names))],
         dtype=pl.List(pl.String),
     )
-    return pl.lit(table).gather(bits)
 
 
 def _entry_fields(used: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:

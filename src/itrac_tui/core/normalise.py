@@ -193,15 +193,15 @@ def check_digit_ok(compact: pl.Series) -> pl.Series:
     """
     letters = [k for k in _LETTERS if k.isalpha()]
     digits = [str(_LETTERS[k]) for k in letters]
-    df = pl.DataFrame({"c": compact.cast(pl.String)})
-    df = df.with_columns(
-        (
-            pl.col("c").str.slice(0, 3).str.replace_many(letters, digits)
-            + pl.col("c").str.slice(3, 7)
-        )
-        .cast(pl.Int64, strict=False)
-        .alias("n")
+    df = pl.DataFrame({"c": compact.cast(pl.String)}).with_columns(p=pl.col("c").str.slice(0, 3))
+    # the filer codes (the only letters) are few: each is mapped once
+    filers = df.select(pl.col("p").unique()).with_columns(
+        f=pl.col("p").str.replace_many(letters, digits).cast(pl.Int64, strict=False)
     )
+    df = df.join(filers, on="p", how="left", maintain_order="left", nulls_equal=True)
+    seven = pl.col("c").str.slice(3, 7)
+    number = pl.when(seven.str.contains(r"^[0-9]{7}$")).then(seven.cast(pl.Int64, strict=False))
+    df = df.with_columns(n=pl.col("f") * 10**7 + number)
     parts = []
     for i in range(10):
         d = (pl.col("n") // 10 ** (9 - i)) % 10

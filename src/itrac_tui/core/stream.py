@@ -264,7 +264,7 @@ def entry_batches(
             if cut == 0:
                 pending = [rows]
                 continue  # one entry so far: keep reading
-            yield rows.slice(0, cut).rechunk()  # ops on one chunk are faster
+            yield rows.slice(0, cut)
             pending, held = [rows.slice(cut)], rows.height - cut
     if held:
         yield pl.concat(pending, rechunk=True)
@@ -277,6 +277,8 @@ def _not_plain(cells: pl.Series) -> pl.Series:
         return ~cells.str.contains(r"^[0-9]+$").fill_null(False)
     values = cells.unique()
     odd = values.filter(~values.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False))
+    if odd.len() == 0:
+        return pl.repeat(False, cells.len(), eager=True)
     return cells.is_in(odd.implode(), nulls_equal=True).fill_null(True)
 
 
@@ -301,8 +303,9 @@ def assembled_chunks(
     for chunk in entry_batches(path, match, chunk_rows, sniffed, rules.zero_words):
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
+        odd = _not_plain(chunk.get_column(match.mapping["line_number"]))
         unnumbered = (
-            chunk.filter(_not_plain(chunk.get_column(match.mapping["line_number"])))
+            (chunk.filter(odd) if odd.any() else chunk.clear())
             .filter(
                 nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
                 & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
@@ -338,11 +341,18 @@ def assembled_chunks(
         yield rows, built
 
 
+_TAIL_ROWS = 4096
+
+
 def _last_entry_start(cells: pl.Series) -> int:
     """Index of the first row of the last entry in `cells` (0 when there is one entry).
 
     The raw cells change where the entry does; a change of spelling only (`ABC-1234567-8`
     then `ABC12345678`) is not a new entry, so a candidate is confirmed on its two rows."""
+    if cells.len() > _TAIL_ROWS:  # looked for among the last rows first
+        found = _last_entry_start(cells.slice(cells.len() - _TAIL_ROWS))
+        if found:
+            return cells.len() - _TAIL_ROWS + found
     starts = cells.ne_missing(cells.shift(1)).arg_true()
     for i in starts.reverse():  # the last entry starts near the end: stop at the first found
         if i == 0:
