@@ -183,3 +183,16 @@ def test_statuses() -> None:
     values = ["unl", "Liquidated", "RLQ", "suspended", "Extended", "weird"]
     got = pl.select(nz.liquidation_status(pl.Series(values), words)).to_series().to_list()
     assert got == ["UNL", "LIQ", "RLQ", "SUS", "EXT", "weird"]
+
+
+def test_check_digit_needs_digits_where_digits_go() -> None:
+    """Letters where the 7 digits belong never pass, even with a check digit of 0 (an all-blank
+    sum used to count as 0); each valid entry number still passes, each off-by-one fails."""
+    assert not _check_ok("ABC-DEFGHIJ-0")
+    assert not _check_ok("ABC-12E4567-0")
+    assert not _check_ok("A+C-1234567-0")
+    ten = "3161234567"
+    share = sum(nz._luhn(int(ch), i) for i, ch in enumerate(ten))
+    valid = ten + str((10 - share % 10) % 10)
+    assert _check_ok(valid)
+    assert not _check_ok(valid[:10] + str((int(valid[10]) + 1) % 10))

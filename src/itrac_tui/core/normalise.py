@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 import polars as pl
 
@@ -185,32 +185,55 @@ def entry_number(expr: pl.Expr) -> pl.Expr:
     return pl.when(entry_valid_shape(c)).then(canon)
 
 
+def _luhn(digit: int, position: int) -> int:
+    """A digit's share of the sum at `position` (0-9): the rightmost and every second one
+    leftwards are doubled, the digits of the double added."""
+    if (9 - position) % 2:
+        return digit
+    return digit * 2 - 9 * (digit >= 5)
+
+
+@lru_cache(maxsize=1)
+def _luhn_tables() -> tuple[pl.Series, pl.Series]:
+    """The sum's share of positions 3-5 by their 3 digits, and of positions 6-9 by their 4."""
+    high = [sum(_luhn(int(ch), 3 + j) for j, ch in enumerate(f"{v:03d}")) for v in range(1000)]
+    low = [sum(_luhn(int(ch), 6 + j) for j, ch in enumerate(f"{v:04d}")) for v in range(10000)]
+    return pl.Series(high, dtype=pl.Int64), pl.Series(low, dtype=pl.Int64)
+
+
+def _filer_share(prefix: str | None) -> int | None:
+    """The sum's share of the 3 filer characters (positions 0-2), None when one is not mapped."""
+    if prefix is None or len(prefix) != 3 or any(ch not in _LETTERS for ch in prefix):
+        return None
+    return sum(_luhn(_LETTERS[ch], i) for i, ch in enumerate(prefix))
+
+
 def check_digit_ok(compact: pl.Series) -> pl.Series:
     """Luhn mod 10 over the 10 mapped characters (rightmost doubled) equals the 11th character.
 
-    Takes compact entry numbers (entry_compact); computed step by step on a frame because the
-    nested expression would be re-evaluated for every digit.
+    Takes compact entry numbers (entry_compact). The sum is looked up in three parts: the
+    filer code (few distinct: each worked out once), then digits 4-6 and 7-10 in tables.
     """
-    letters = [k for k in _LETTERS if k.isalpha()]
-    digits = [str(_LETTERS[k]) for k in letters]
     df = pl.DataFrame({"c": compact.cast(pl.String)}).with_columns(p=pl.col("c").str.slice(0, 3))
-    # the filer codes (the only letters) are few: each is mapped once
-    filers = df.select(pl.col("p").unique()).with_columns(
-        f=pl.col("p").str.replace_many(letters, digits).cast(pl.Int64, strict=False)
+    prefixes = df.get_column("p").unique().to_list()
+    filers = pl.DataFrame(
+        {"p": prefixes, "f": [_filer_share(p) for p in prefixes]},
+        schema={"p": pl.String, "f": pl.Int64},
     )
     df = df.join(filers, on="p", how="left", maintain_order="left", nulls_equal=True)
     seven = pl.col("c").str.slice(3, 7)
-    number = pl.when(seven.str.contains(r"^[0-9]{7}$")).then(seven.cast(pl.Int64, strict=False))
-    df = df.with_columns(n=pl.col("f") * 10**7 + number)
-    parts = []
-    for i in range(10):
-        d = (pl.col("n") // 10 ** (9 - i)) % 10
-        if (9 - i) % 2 == 0:  # rightmost and every second one leftwards are doubled
-            d = d * 2 - 9 * (d >= 5).cast(pl.Int64)
-        parts.append(d.alias(f"d{i}"))
-    df = df.with_columns(parts).with_columns(t=pl.sum_horizontal([f"d{i}" for i in range(10)]))
-    ok = ((10 - pl.col("t") % 10) % 10) == pl.col("c").str.slice(10, 1).cast(pl.Int64, strict=False)
-    return df.select((ok & (pl.col("c").str.len_bytes() == 11)).fill_null(False)).to_series()
+    df = df.with_columns(
+        n=pl.when(seven.str.contains(r"^[0-9]{7}$")).then(seven.cast(pl.Int64, strict=False))
+    )
+    high, low = _luhn_tables()
+    total = (
+        pl.col("f")
+        + pl.lit(high).gather(pl.col("n") // 10_000)
+        + pl.lit(low).gather(pl.col("n") % 10_000)
+    )
+    check = pl.col("c").str.slice(10, 1).cast(pl.Int64, strict=False)
+    ok = ((10 - total % 10) % 10 == check) & (pl.col("c").str.len_bytes() == 11)
+    return df.select(ok.fill_null(False)).to_series()
 
 
 # --- statuses, entry types, integers -----------------------------------------------------------
