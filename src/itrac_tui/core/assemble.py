@@ -78,7 +78,20 @@ def _by_unique(
     index: str | None = None,
     codes: CodeTables | None = None,
 ) -> pl.DataFrame:
-    """Compute `outputs` once per distinct value of `src` and join them back (values repeat).
+    """Compute `outputs` once per distinct value of `src` and join them back (values repeat)."""
+    compute: Callable[[pl.DataFrame], pl.DataFrame] = lambda f: f.with_columns(**outputs)  # noqa: E731
+    return _by_unique_with(df, src, tuple(outputs), compute, index, codes)
+
+
+def _by_unique_with(
+    df: pl.DataFrame,
+    src: str,
+    names: tuple[str, ...],
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    index: str | None = None,
+    codes: CodeTables | None = None,
+) -> pl.DataFrame:
+    """_by_unique, `compute` adding the columns `names` to a frame of distinct `src` values.
 
     Exports group rows by entry, so entry-level values come in runs: the join then runs over
     the first row of each run only and the result is gathered to the rows (no hashing of every
@@ -86,15 +99,13 @@ def _by_unique(
     """
     cells = df.get_column(src)
     if index is None and cells.null_count() == df.height:  # a blank (or absent) column
-        blank = pl.Series(src, [None], dtype=pl.String).to_frame().with_columns(**outputs)
-        return df.hstack([blank.get_column(n).new_from_index(0, df.height) for n in outputs])
+        blank = compute(pl.Series(src, [None], dtype=pl.String).to_frame())
+        return df.hstack([blank.get_column(n).new_from_index(0, df.height) for n in names])
     if df.schema[src] == pl.Categorical and index is None:
-        return _by_category(
-            df, src, tuple(outputs), lambda f: f.with_columns(**outputs), codes or CodeTables()
-        )
+        return _by_category(df, src, names, compute, codes or CodeTables())
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
-    distinct = keys.unique().to_frame().with_columns(**outputs)
+    distinct = compute(keys.unique().to_frame()).select(src, *names)
     if index:
         distinct = distinct.with_row_index(index)
     keyed = keys.to_frame().join(
@@ -115,39 +126,85 @@ def _by_category(
 ) -> pl.DataFrame:
     """_by_unique of a Categorical column: `compute` adds the columns `names` to a frame of
     `src` text; it runs on the categories not seen before, and its results reach the rows
-    through a table indexed by category code (codes are small: the process's categories).
-    Row 0 of the table is a blank cell."""
-    cells = df.get_column(src)
-    phys = cells.to_physical()
+    through a table indexed by category code (see _by_values)."""
+    return _by_values(df, [(src, names, compute)], codes)
+
+
+Lookup = tuple[str, tuple[str, ...], Callable[[pl.DataFrame], pl.DataFrame]]
+
+
+def _lookup(src: str, outputs: dict[str, pl.Expr]) -> Lookup:
+    """A lookup of `outputs` by the value of `src` (for _by_values)."""
+    return src, tuple(outputs), lambda f: f.with_columns(**outputs)
+
+
+def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None) -> pl.DataFrame:
+    """Each lookup's outputs computed once per distinct value of its column and joined back.
+
+    Categorical columns are done together: one pass finds the categories of every column, the
+    code tables gain the new ones (see _by_category), and one pass gathers every output to the
+    rows. The other columns go through _by_unique one by one."""
+    coded: list[Lookup] = []
+    for src, names, compute in lookups:
+        cells = df.get_column(src)
+        if cells.dtype == pl.Categorical and cells.null_count() < df.height:
+            coded.append((src, names, compute))
+        else:
+            df = _by_unique_with(df, src, names, compute, codes=codes)
+    if not coded:
+        return df
+    codes = codes or CodeTables()
+    sources = list(dict.fromkeys(src for src, _, _ in coded))
+    found = df.select(
+        pl.col(src).to_physical().unique().implode().alias(str(i)) for i, src in enumerate(sources)
+    ).row(0)
+    present = dict(zip(sources, found, strict=True))
+    gathers: list[pl.Expr] = []
+    for src, names, compute in coded:
+        row_of, table = _code_table(df, src, names, compute, present[src], codes)
+        row = pl.lit(row_of).gather(pl.col(src).to_physical()).fill_null(0)
+        gathers += [pl.lit(table.get_column(n)).gather(row).alias(n) for n in names]
+    return df.with_columns(gathers)
+
+
+def _code_table(
+    df: pl.DataFrame,
+    src: str,
+    names: tuple[str, ...],
+    compute: Callable[[pl.DataFrame], pl.DataFrame],
+    present: list[int | None],
+    codes: CodeTables,
+) -> tuple[pl.Series, pl.DataFrame]:
+    """The code table of (src, names) extended by the categories of `present` (the category
+    codes in df's `src`) not seen before: (table row by category code, outputs by row; row 0
+    is a blank cell)."""
     key = (src, *names)
     table: pl.DataFrame | None = None
     if key in codes.tables:
         row_of, table, seen = codes.tables[key]
     else:
         row_of, seen = pl.Series("row", [], dtype=pl.UInt32), []
-    top = phys.max()
+    here = pl.Series([c for c in present if c is not None], dtype=pl.UInt32)
+    top = here.max()
     if isinstance(top, int) and top >= row_of.len():
         row_of = row_of.extend_constant(None, top + 1 - row_of.len()).rechunk()
-    row = row_of.gather(phys)
-    if table is None or row.null_count() > phys.null_count():  # categories not seen before
-        new = cells.filter(row.is_null() & phys.is_not_null()).unique()
+    fresh = here.filter(row_of.gather(here).is_null())
+    if table is None or fresh.len():
+        cells = df.get_column(src)
+        new = cells.filter(cells.to_physical().is_in(fresh.implode())).unique()
         text = new.cast(pl.String).to_frame(src)
         if table is None:  # the table's first row is a blank cell
             start = 1
             table = compute(pl.concat([pl.DataFrame({src: [None]}, schema=text.schema), text]))
         else:
             start = table.height
-            fresh = compute(text).select(table.columns)
-            table = pl.concat([table, fresh], how="vertical")
+            table = pl.concat([table, compute(text).select(table.columns)], how="vertical")
         table = table.rechunk()  # a gather from one chunk is several times faster
         rows = pl.int_range(start, start + new.len(), dtype=pl.UInt32, eager=True)
         row_of = row_of.scatter(new.to_physical(), rows)
         seen.append(new)  # keeps these categories (and so their codes) alive
-        row = row_of.gather(phys)
     codes.tables[key] = (row_of, table, seen)
-    if row.null_count():
-        row = row.fill_null(0)
-    return df.hstack([table.get_column(name).gather(row) for name in names])
+    return row_of, table
 
 
 def _entry_ids(df: pl.DataFrame) -> pl.DataFrame:
@@ -217,44 +274,43 @@ def _flag(expr: pl.Expr, rules: Rules) -> tuple[pl.Expr, pl.Expr]:
 def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.DataFrame:
     """Normalised helper columns (prefixed _) for every row of the narrow frame."""
     df = _unwrap(df)
+    lookups: list[Lookup] = []
     for field in MONEY_FIELDS:
         made = money_outputs(field)
         if made[0] in df.columns:  # read already (core.stream reads money as it parses)
             continue
         money = partial(_money, src=canon(field), made=made, zero_words=rules.zero_words)
         if df.schema[canon(field)] == pl.Categorical:  # each distinct amount is read once
-            df = _by_category(df, canon(field), made, money, codes or CodeTables())
+            lookups.append((canon(field), made, money))
         else:
             df = money(df, unwrapped=True)
-    by = partial(_by_unique, codes=codes)
     if "_entry" not in df.columns:  # core.stream reads it as it parses
         df = entry_numbers(df)
     df = _entry_ids(df)
     hts = nz.hts_digits(_c("hts"))  # these outputs are worked out once per distinct HTS cell
-    df = by(
-        df,
-        canon("hts"),
-        {
-            "_hts_d": hts,
-            "_hts_several": nz.hts_several(_c("hts")),
-            "_hts_show": nz.hts_display(hts),
-            "_hts_is_ch99": nz.is_ch99_digits(hts),
-            "_hts_long": (hts.str.len_bytes() >= 6).fill_null(False),
-        },
-    )
-    df = by(df, canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))})
+    hts_outputs = {
+        "_hts_d": hts,
+        "_hts_several": nz.hts_several(_c("hts")),
+        "_hts_show": nz.hts_display(hts),
+        "_hts_is_ch99": nz.is_ch99_digits(hts),
+        "_hts_long": (hts.str.len_bytes() >= 6).fill_null(False),
+    }
+    lookups.append(_lookup(canon("hts"), hts_outputs))
+    lookups.append(_lookup(canon("ch99_hts"), {"_ch99_d": nz.hts_digits(_c("ch99_hts"))}))
     for field, name in (("liquidation_date", "_liq_date"), ("entry_date", "_entry_date")):
         expr = _c(field)
-        df = by(df, canon(field), {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)})
+        dates = {name: nz.parse_date(expr), f"{name}_bad": nz.date_invalid(expr)}
+        lookups.append(_lookup(canon(field), dates))
     status = nz.liquidation_status(_c("liquidation_status"), rules.status_words)
-    df = by(df, canon("liquidation_status"), {"_status": status})
-    df = by(df, canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))})
-    df = by(df, canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))})
+    lookups.append(_lookup(canon("liquidation_status"), {"_status": status}))
+    lookups.append(_lookup(canon("entry_type"), {"_etype": nz.entry_type(_c("entry_type"))}))
+    lookups.append(_lookup(canon("line_number"), {"_line_in": nz.to_int(_c("line_number"))}))
     country = {
         "_country": nz.country_alpha2(_c("country")),
         "_country_raw": nz.clean(_c("country")),
     }
-    df = by(df, canon("country"), country)
+    lookups.append(_lookup(canon("country"), country))
+    df = _by_values(df, lookups, codes)
     return df.with_columns(
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
         _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99"),
