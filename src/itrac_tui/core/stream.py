@@ -50,11 +50,11 @@ from itrac_tui.core.read import (
 )
 from itrac_tui.core.rules import Rules
 
-CHUNK_ROWS = 100_000  # rows assembled at a time; the working set scales with this, not the file
+CHUNK_ROWS = 150_000  # rows assembled at a time; the working set scales with this, not the file
 _EXTRA = "__extra_field"  # a field beyond the header's: the row is longer than the header
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
 BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
-AHEAD_BLOCKS = 4  # blocks parsed ahead (about a chunk) while the chunk before is assembled
+AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 # what summarise() and the interest notice read of a line
 SLIM_COLUMNS = (
     "entry_number",
