@@ -185,10 +185,10 @@ def _parse(
 ) -> pl.DataFrame:
     """The wanted columns of one block, the money fields of `money` (field -> column) read and
     the entry numbers of `entry` (assembly takes them as they are: the parsing thread does this
-    row work); Declined on a
-    row with more fields than the header (the whole-file reading keeps those whole and rejects
-    them)."""
+    row work); Declined on a row with more fields than the header (the whole-file reading keeps
+    those whole and rejects them)."""
     schema = dict.fromkeys([*names, _EXTRA], pl.String)
+    schema.update(dict.fromkeys(coded, pl.Categorical))  # read as categories: no cast after
     try:
         df = (
             pl.scan_csv(
@@ -206,7 +206,7 @@ def _parse(
         raise Declined from None  # e.g. a non-UTF-8 byte, more fields than the header
     if df.get_column(_EXTRA).null_count() < df.height:
         raise Declined
-    df = df.drop(_EXTRA).with_columns(pl.col(coded).cast(pl.Categorical))
+    df = df.drop(_EXTRA)
     for field, column in money.items():
         df = read_money(df, column, field, zero_words)
     return entry_numbers(df, entry)
