@@ -339,6 +339,7 @@ def assembled_chunks(
         if built.orientation or unnumbered.is_in(aside.implode()).not_().any():
             raise Declined
         yield rows, built
+        del built  # not held while the next chunk is assembled
 
 
 _TAIL_ROWS = 4096
