@@ -654,6 +654,7 @@ def assemble(
     read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in raw.columns]
     read += ["_entry"] if "_entry" in raw.columns else []
     narrow = raw.select(IDX, FILE_COL, ROW_COL, RAGGED_COL, *[canon(f) for f in FIELDS], *read)
+    raw = raw.select(FILE_COL, ROW_COL, *original_columns)  # what is read of it from here on
     header_norms = sorted(
         {norm_header(h) for h in labels.values()} | {norm_header(h) for h in original_columns}
     )

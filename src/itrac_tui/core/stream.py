@@ -187,8 +187,10 @@ def _parse(
     the entry numbers of `entry` (assembly takes them as they are: the parsing thread does this
     row work); Declined on a row with more fields than the header (the whole-file reading keeps
     those whole and rejects them)."""
-    schema = dict.fromkeys([*names, _EXTRA], pl.String)
-    schema.update(dict.fromkeys(coded, pl.Categorical))  # read as categories: no cast after
+    # the coded columns read as categories (no cast after), the others as text
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
+        c: pl.Categorical if c in coded else pl.String for c in [*names, _EXTRA]
+    }
     try:
         df = (
             pl.scan_csv(
@@ -264,8 +266,10 @@ def entry_batches(
             if cut == 0:
                 pending = [rows]
                 continue  # one entry so far: keep reading
-            yield rows.slice(0, cut)
-            pending, held = [rows.slice(cut)], rows.height - cut
+            done, pending, held = rows.slice(0, cut), [rows.slice(cut)], rows.height - cut
+            del rows, batch  # the chunk's rows are held by the caller only
+            yield done
+            del done
     if held:
         yield pl.concat(pending, rechunk=True)
 
@@ -322,8 +326,10 @@ def assembled_chunks(
         ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
         rows = chunk.height
         del chunk
+        handed = [raw]
+        del raw
         built = assemble(
-            raw,
+            handed.pop(),  # assemble holds the only reference: it frees the text when done with it
             rules,
             files=[name],
             layout=match.layout,
@@ -334,7 +340,6 @@ def assembled_chunks(
             distinct_parts=distinct_parts,
             codes=codes,
         )
-        del raw
         aside = built.set_aside.get_column("source_row")
         if built.orientation or unnumbered.is_in(aside.implode()).not_().any():
             raise Declined
