@@ -136,3 +136,40 @@ def test_open_quote_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(stream, "BLOCK_BYTES", 256)
     with pytest.raises(stream.Declined):
         list(stream._record_blocks(path, 256))
+
+
+def test_cells_read_by_the_parsing_thread(
+    dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Money and entry numbers are read as each block is parsed: Excel text wrappers, a third
+    decimal (rounded, and counted), FREE, a money cell that is not money (the line rejected),
+    entry numbers written without dashes or in lower case: the very lines, set-aside and
+    rejected rows and notices of the whole-file reading, in blocks of any size."""
+    (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv")
+    df = pl.read_csv(path, infer_schema=False)
+    duty = next(c for c in df.columns if c == "Line Tariff Duty Amount")
+    entry = next(c for c in df.columns if c == "Entry Summary Number")
+    n = df.height
+    odd_duty = pl.Series([None, '="12.50"', "1.005", "FREE", "N/A"] * n).head(n)
+    keep = pl.int_range(n) % 5 == 0
+    df = df.with_columns(
+        pl.when(keep).then(pl.col(duty)).otherwise(odd_duty).alias(duty),
+        # some rows of some entries spelled otherwise (the same entry number)
+        pl.when(pl.int_range(n) % 7 == 3)
+        .then(pl.col(entry).str.replace_all("-", "").str.to_lowercase())
+        .otherwise(pl.col(entry))
+        .alias(entry),
+    )
+    df.write_csv(path)
+    rules = load_rules()
+    one = load_export([path], rules, context=False)
+    for block_bytes in (512, 1 << 20):
+        monkeypatch.setattr(stream, "BLOCK_BYTES", block_bytes)
+        got = stream.streamed_export([path], rules, AS_OF, chunk_rows=90, min_bytes=0)
+        assert got is not None  # really streamed
+        lines = classify(one.lines, rules, AS_OF, has_liquidation=one.has_liquidation)
+        assert summarise(got.lines, AS_OF, got).to_json() == summarise(lines, AS_OF, one).to_json()
+        assert got.rejected.sort("source_row").equals(one.rejected.sort("source_row"))
+        assert got.set_aside.sort("source_row").equals(one.set_aside.sort("source_row"))
+        assert got.notices == one.notices
+        assert got.rejected.height > 0 and any("rounded" in str(x) for x in got.notices)

@@ -1,7 +1,9 @@
 """The scan of a big export in bounded memory: the decision columns are streamed in batches,
 each cut at an entry boundary, assembled and classified on its own, and only what the summary
 needs is kept (entry, pathway, reason, IEEPA duty, warnings of every line; set-aside and
-rejected rows).
+rejected rows). Three threads share the work: one reads and parses the blocks ahead (with the
+row work that needs no other row: money, entry numbers), the caller assembles a chunk's rows,
+and one classifies the chunk before.
 
 Entries are grouped in ACE exports, so a line never spans two chunks and the figures equal the
 whole-file reading (`load_export` + `classify` + `summarise`). Anything this reading cannot
