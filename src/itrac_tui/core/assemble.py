@@ -102,7 +102,7 @@ def _by_unique_with(
         blank = compute(pl.Series(src, [None], dtype=pl.String).to_frame())
         return df.hstack([blank.get_column(n).new_from_index(0, df.height) for n in names])
     if df.schema[src] == pl.Categorical and index is None:
-        return _by_category(df, src, names, compute, codes or CodeTables())
+        return _by_values(df, [(src, names, compute)], codes)
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
     distinct = compute(keys.unique().to_frame()).select(src, *names)
@@ -117,19 +117,6 @@ def _by_unique_with(
     return df.hstack(added)
 
 
-def _by_category(
-    df: pl.DataFrame,
-    src: str,
-    names: tuple[str, ...],
-    compute: Callable[[pl.DataFrame], pl.DataFrame],
-    codes: CodeTables,
-) -> pl.DataFrame:
-    """_by_unique of a Categorical column: `compute` adds the columns `names` to a frame of
-    `src` text; it runs on the categories not seen before, and its results reach the rows
-    through a table indexed by category code (see _by_values)."""
-    return _by_values(df, [(src, names, compute)], codes)
-
-
 Lookup = tuple[str, tuple[str, ...], Callable[[pl.DataFrame], pl.DataFrame]]
 
 
@@ -142,7 +129,7 @@ def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None
     """Each lookup's outputs computed once per distinct value of its column and joined back.
 
     Categorical columns are done together: one pass finds the categories of every column, the
-    code tables gain the new ones (see _by_category), and one pass gathers every output to the
+    code tables gain the new ones (_code_table), and one pass gathers every output to the
     rows. The other columns go through _by_unique one by one."""
     coded: list[Lookup] = []
     for src, names, compute in lookups:
