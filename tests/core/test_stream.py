@@ -173,3 +173,23 @@ def test_cells_read_by_the_parsing_thread(
         assert got.set_aside.sort("source_row").equals(one.set_aside.sort("source_row"))
         assert got.notices == one.notices
         assert got.rejected.height > 0 and any("rounded" in str(x) for x in got.notices)
+
+
+@pytest.mark.parametrize("block_bytes", [7, 64, 1 << 20])
+def test_line_ends_checked_block_by_block(
+    dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    """The scan sniffs only the first bytes for line ends and looks at the rest as it reads:
+    CR LF files stream (a CR LF cut between two reads is no lone CR); a lone CR deep in the
+    file makes it decline, and the whole-file reading gives the figures."""
+    (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv")
+    monkeypatch.setattr(stream, "BLOCK_BYTES", block_bytes)
+    text = path.read_bytes()
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(text.replace(b"\n", b"\r\n"))
+    got = stream.streamed_export([crlf], load_rules(), AS_OF, chunk_rows=90, min_bytes=0)
+    assert got is not None and summarise(got.lines, AS_OF, got).to_json() == whole(crlf)
+    lone = tmp_path / "lone.csv"
+    cut = text.index(b"\n", len(text) * 3 // 4)
+    lone.write_bytes(text[:cut] + b"\r" + text[cut + 1 :])  # one row ends in a lone CR
+    assert stream.streamed_export([lone], load_rules(), AS_OF, chunk_rows=90, min_bytes=0) is None

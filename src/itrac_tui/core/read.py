@@ -203,14 +203,24 @@ def _line_end(path: Path) -> str:
     return "mixed" if has_lf else "\r"
 
 
-def sniff(path: Path) -> Sniffed:
+def has_lone_cr(block: bytes) -> bool:
+    """Whether `block` (ending at a line end) holds a CR that is not before a LF."""
+    return b"\r" in block and _LONE_CR.search(block) is not None
+
+
+def sniff(path: Path, *, whole_file: bool = True) -> Sniffed:
     """Detect encoding (UTF-8, UTF-8 BOM, cp1252), delimiter (comma, tab, pipe, semicolon) and
-    line ends; refuse what is not a delimited export (empty, binary, giant header lines)."""
+    line ends; refuse what is not a delimited export (empty, binary, giant header lines).
+
+    The line ends are looked for through the whole file, unless `whole_file` is False: then
+    only the sample's are, and the caller looks at the rest itself (core.stream does, block by
+    block, with has_lone_cr)."""
     try:
         with path.open("rb") as fh:
             sample = fh.read(SAMPLE_BYTES)
             more = bool(fh.read(1))
-        line_end = _line_end(path)
+        quick = not whole_file and not sample.endswith(b"\r") and not has_lone_cr(sample)
+        line_end = "\n" if quick else _line_end(path)
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({_os_reason(exc)})") from None
     if not sample.strip():

@@ -46,6 +46,7 @@ from itrac_tui.core.read import (
     SAMPLE_BYTES,
     Sniffed,
     column_names,
+    has_lone_cr,
     is_xlsx,
     same_inputs,
     sniff,
@@ -153,7 +154,7 @@ def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
     then says what is wrong."""
     with path.open("rb") as fh:
         carry, quotes = b"", 0  # the text after the last record end, and its quote characters
-        header_done = False
+        header_done = cr = False
         while data := fh.read(block_bytes):
             if len(carry) + len(data) > 4 * block_bytes + SAMPLE_BYTES:
                 raise Declined
@@ -165,6 +166,10 @@ def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
                     continue
                 carry, data, header_done = b"", buf[first + 1 :], True
             end = _record_end(data, quotes)
+            # a lone CR makes polars merge rows: the whole-file reading handles those files
+            if (cr and not data.startswith(b"\n")) or has_lone_cr(data.removesuffix(b"\r")):
+                raise Declined
+            cr = data.endswith(b"\r")  # a CR LF may be cut between two reads
             if end < 0:
                 carry, quotes = carry + data, quotes + data.count(b'"')
                 continue
@@ -396,7 +401,7 @@ def _streamed(
 ) -> Export:
     if is_xlsx(path) or same_inputs([path])[1]:
         raise Declined
-    sniffed = sniff(path)  # once: it reads the whole file for its line ends
+    sniffed = sniff(path, whole_file=False)  # the blocks' line ends are looked at as they come
     match = inspect_file(path, rules, mapping, saved, sniffed)
     require_columns(match, str(path))
     name = str(path)
