@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 from textual.widgets import Input
 
 from itrac_tui.core.breakdown import breakdown, totals
@@ -54,6 +55,64 @@ async def test_breakdown_by_cursor_column_then_enter_filters(tmp_path: Path) -> 
         view = apply_view(lines, main.spec, text_columns(lines))
         assert main.summary.refundable_pool_cents == first["ieepa_duty_cents"]
         assert main.view.height == view.height == first["lines"]
+
+
+async def test_breakdown_end_goes_to_the_last_group_of_many(tmp_path: Path) -> None:
+    """More groups than are formatted at once (one per entry): End formats the rest and
+    highlights the very last group; Enter filters to it."""
+    from benchmarks.generate import generate_dataset, write_export
+    from itrac_tui.tui.screens.breakdown import CHUNK, BreakdownList
+
+    (path,), _ = write_export(generate_dataset(1200, seed=7), "es003", tmp_path / "x.csv")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = main_of(app).query_one(LineGrid)
+        grid.cursor_col = grid.columns.index("entry_number")
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BreakdownScreen) and screen.table is not None
+        groups = screen.table.height
+        assert groups > CHUNK  # the default app's export has enough entries
+        listing = screen.query_one(BreakdownList)
+        assert listing.option_count < groups
+        await pilot.press("end")
+        await settle(pilot)
+        assert listing.option_count == groups
+        assert listing.highlighted == groups - 1
+        last = screen.table.row(groups - 1, named=True)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert main_of(app).spec.groups[0][1] == last["key"]
+
+
+async def test_breakdown_end_with_too_many_groups_offers_reverse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beyond SHOW_ALL_MAX groups left, End goes to the last formatted group at once (no
+    seconds of formatting on the UI thread) and says that `r` shows the last ones first."""
+    from benchmarks.generate import generate_dataset, write_export
+    from itrac_tui.tui.screens import breakdown as bd
+
+    monkeypatch.setattr(bd, "SHOW_ALL_MAX", 10)
+    (path,), _ = write_export(generate_dataset(1200, seed=7), "es003", tmp_path / "x.csv")
+    app = make_app(path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = main_of(app).query_one(LineGrid)
+        grid.cursor_col = grid.columns.index("entry_number")
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BreakdownScreen) and screen.table is not None
+        listing = screen.query_one(bd.BreakdownList)
+        shown = listing.option_count
+        await pilot.press("end")
+        await settle(pilot)
+        assert listing.option_count < screen.table.height
+        assert listing.highlighted is not None and listing.highlighted >= shown - 1
+        assert any("r reverses the order" in str(n.message) for n in app._notifications)
 
 
 async def test_breakdown_by_picked_dimension_sort_and_save(
