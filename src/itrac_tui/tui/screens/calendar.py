@@ -209,7 +209,7 @@ class CalendarScreen(Screen):
         total = Text(no_wrap=True, overflow="ellipsis")
         parts = [f"{names[k]} {dollars(int(table.get_column(f'{k}_cents').sum()))}" for k in kinds]
         view = "filtered view" if self.spec.is_filtered() else "all lines"
-        total.append(f"Total ({view}): " + " · ".join(parts) + "\n", "bold")
+        total.append(f"With a deadline ({view}): " + " · ".join(parts) + "\n", "bold")
         total.append(CIT_NOTE, "italic")
         self.query_one("#cal-total", Static).update(total)
         self.query_one("#cal-title", Static).update(
