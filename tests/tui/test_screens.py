@@ -57,24 +57,37 @@ async def test_breakdown_by_cursor_column_then_enter_filters(tmp_path: Path) -> 
         assert main.view.height == view.height == first["lines"]
 
 
+def _many_entries(tmp_path: Path) -> Path:
+    """An export of about 470 entries (more than a breakdown formats at once)."""
+    from benchmarks.generate import generate_dataset, write_export
+
+    (path,), _ = write_export(generate_dataset(1200, seed=7), "es003", tmp_path / "x.csv")
+    return path
+
+
+async def _by_entry(pilot: object, app: object) -> BreakdownScreen:
+    """The breakdown by entry number (F on the entry column), once its rows are shown."""
+    await settle(pilot)
+    grid = main_of(app).query_one(LineGrid)
+    grid.cursor_col = grid.columns.index("entry_number")
+    await pilot.press("F")  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, BreakdownScreen) and screen.table is not None
+    return screen
+
+
 async def test_breakdown_end_goes_to_the_last_group_of_many(tmp_path: Path) -> None:
     """More groups than are formatted at once (one per entry): End formats the rest and
     highlights the very last group; Enter filters to it."""
-    from benchmarks.generate import generate_dataset, write_export
     from itrac_tui.tui.screens.breakdown import CHUNK, BreakdownList
 
-    (path,), _ = write_export(generate_dataset(1200, seed=7), "es003", tmp_path / "x.csv")
-    app = make_app(path)
+    app = make_app(_many_entries(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        grid = main_of(app).query_one(LineGrid)
-        grid.cursor_col = grid.columns.index("entry_number")
-        await pilot.press("F")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BreakdownScreen) and screen.table is not None
+        screen = await _by_entry(pilot, app)
+        assert screen.table is not None
         groups = screen.table.height
-        assert groups > CHUNK  # the default app's export has enough entries
+        assert groups > CHUNK
         listing = screen.query_one(BreakdownList)
         assert listing.option_count < groups
         await pilot.press("end")
@@ -92,20 +105,13 @@ async def test_breakdown_end_with_too_many_groups_offers_reverse(
 ) -> None:
     """Beyond SHOW_ALL_MAX groups left, End goes to the last formatted group at once (no
     seconds of formatting on the UI thread) and says that `r` shows the last ones first."""
-    from benchmarks.generate import generate_dataset, write_export
     from itrac_tui.tui.screens import breakdown as bd
 
     monkeypatch.setattr(bd, "SHOW_ALL_MAX", 10)
-    (path,), _ = write_export(generate_dataset(1200, seed=7), "es003", tmp_path / "x.csv")
-    app = make_app(path)
+    app = make_app(_many_entries(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        grid = main_of(app).query_one(LineGrid)
-        grid.cursor_col = grid.columns.index("entry_number")
-        await pilot.press("F")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, BreakdownScreen) and screen.table is not None
+        screen = await _by_entry(pilot, app)
+        assert screen.table is not None
         listing = screen.query_one(bd.BreakdownList)
         shown = listing.option_count
         await pilot.press("end")
