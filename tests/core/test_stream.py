@@ -193,3 +193,5 @@ def test_line_ends_checked_block_by_block(
     cut = text.index(b"\n", len(text) * 3 // 4)
     lone.write_bytes(text[:cut] + b"\r" + text[cut + 1 :])  # one row ends in a lone CR
     assert stream.streamed_export([lone], load_rules(), AS_OF, chunk_rows=90, min_bytes=0) is None
+    lone.write_bytes(text.rstrip(b"\n") + b"\r")  # the last row ends in one
+    assert stream.streamed_export([lone], load_rules(), AS_OF, chunk_rows=90, min_bytes=0) is None

@@ -176,6 +176,8 @@ def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
             yield b"".join((carry, memoryview(data)[: end + 1]))
             carry = data[end + 1 :]
             quotes = carry.count(b'"')
+        if cr:  # the file ends in a CR: a lone one
+            raise Declined
         if header_done and carry:
             yield carry
 
