@@ -184,7 +184,7 @@ class BreakdownScreen(Screen):
         """Title, header, groups, total, footer."""
         yield Static("Breakdown", id="bd-title")
         yield Static("", id="bd-header")
-        yield BreakdownList(id="bd-list")
+        yield BreakdownList(id="bd-list", markup=False)  # group names are text, never markup
         yield Static("Counting…", id="bd-total")
         yield SteadyFooter(compact=True, show_command_palette=False)
 
@@ -338,7 +338,7 @@ class BreakdownScreen(Screen):
                 f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
                 f"{bar(cents, whole_cents, bar_w)}"
             )
-            options.append(Option(Text(row, no_wrap=True), id=key))
+            options.append(Option(row, id=key))  # made visual when shown (CSS: no wrap)
         self._shown += len(options)
         self.query_one(BreakdownList).add_options(options)
 
