@@ -79,8 +79,8 @@ def _by_unique(
     codes: CodeTables | None = None,
 ) -> pl.DataFrame:
     """Compute `outputs` once per distinct value of `src` and join them back (values repeat)."""
-    compute: Callable[[pl.DataFrame], pl.DataFrame] = lambda f: f.with_columns(**outputs)  # noqa: E731
-    return _by_unique_with(df, src, tuple(outputs), compute, index, codes)
+    _, names, compute = _lookup(src, outputs)
+    return _by_unique_with(df, src, names, compute, index, codes)
 
 
 def _by_unique_with(

@@ -196,8 +196,9 @@ def _luhn(digit: int, position: int) -> int:
 @lru_cache(maxsize=1)
 def _luhn_tables() -> tuple[pl.Series, pl.Series]:
     """The sum's share of positions 3-5 by their 3 digits, and of positions 6-9 by their 4."""
-    high = [sum(_luhn(int(ch), 3 + j) for j, ch in enumerate(f"{v:03d}")) for v in range(1000)]
-    low = [sum(_luhn(int(ch), 6 + j) for j, ch in enumerate(f"{v:04d}")) for v in range(10000)]
+    p3, p4, p5, p6, p7, p8, p9 = ([_luhn(d, i) for d in range(10)] for i in range(3, 10))
+    high = [a + b + c for a in p3 for b in p4 for c in p5]  # in the order of the 3 digits
+    low = [a + b + c + d for a in p6 for b in p7 for c in p8 for d in p9]
     return pl.Series(high, dtype=pl.Int64), pl.Series(low, dtype=pl.Int64)
 
 

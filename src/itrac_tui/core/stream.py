@@ -228,7 +228,8 @@ def entry_batches(
     match: ColumnMatch,
     chunk_rows: int,
     sniffed: Sniffed | None = None,
-    zero_words: tuple[str, ...] = (),
+    *,
+    zero_words: tuple[str, ...],
 ) -> Iterator[pl.DataFrame]:
     """The decision columns in entry-aligned chunks of about `chunk_rows` rows (ROW_COL set),
     with the money fields that are not coded read already (assemble.money_outputs).
@@ -284,10 +285,8 @@ def entry_batches(
 
 
 def _not_plain(cells: pl.Series) -> pl.Series:
-    """Where a line-number cell is not a plain number (blank included): looked at once per
-    category, not per row."""
-    if cells.dtype != pl.Categorical:
-        return ~cells.str.contains(r"^[0-9]+$").fill_null(False)
+    """Where a line-number cell (Categorical: CODED_FIELDS) is not a plain number (blank
+    included): looked at once per category, not per row."""
     values = cells.unique()
     odd = values.filter(~values.cast(pl.String).str.contains(r"^[0-9]+$").fill_null(False))
     if odd.len() == 0:
@@ -312,15 +311,15 @@ def assembled_chunks(
     labels = {f: match.mapping.get(f, FIELD_LABELS[f]) for f in FIELD_LABELS}
     name = str(path)
     codes = CodeTables()
-    line_no, entry = (pl.col(match.mapping[f]) for f in ("line_number", "entry_number"))
-    for chunk in entry_batches(path, match, chunk_rows, sniffed, rules.zero_words):
+    line_no = pl.col(match.mapping["line_number"])
+    for chunk in entry_batches(path, match, chunk_rows, sniffed, zero_words=rules.zero_words):
         # rows with an entry but no line number join a commodity row by the orientation of
         # the whole file, unless they are set aside (roll-ups): those are found after assembly
         odd = _not_plain(chunk.get_column(match.mapping["line_number"]))
         unnumbered = (
             (chunk.filter(odd) if odd.any() else chunk.clear())
             .filter(
-                nz.entry_number(nz.unwrap_excel_text(entry)).is_not_null()
+                pl.col("_entry").is_not_null()  # read by the parsing thread
                 & nz.to_int(nz.unwrap_excel_text(line_no.cast(pl.String))).is_null()
             )
             .get_column(ROW_COL)
