@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-import pytest
 from textual.widgets import Input
 
 from itrac_tui.core.breakdown import breakdown, totals
@@ -78,47 +77,53 @@ async def _by_entry(pilot: object, app: object) -> BreakdownScreen:
 
 
 async def test_breakdown_end_goes_to_the_last_group_of_many(tmp_path: Path) -> None:
-    """More groups than are formatted at once (one per entry): End formats the rest and
-    highlights the very last group; Enter filters to it."""
-    from itrac_tui.tui.screens.breakdown import CHUNK, BreakdownList
+    """One group per entry: only the rows on screen are formatted; End goes to the very last
+    group at once and Enter filters to it."""
+    from itrac_tui.tui.screens.breakdown import BreakdownList
 
     app = make_app(_many_entries(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _by_entry(pilot, app)
         assert screen.table is not None
         groups = screen.table.height
-        assert groups > CHUNK
         listing = screen.query_one(BreakdownList)
-        assert listing.option_count < groups
+        assert listing.row_count == groups > 200
+        _start, formatted = listing._window
+        assert len(formatted) < groups  # a page or two, not every group
         await pilot.press("end")
         await settle(pilot)
-        assert listing.option_count == groups
-        assert listing.highlighted == groups - 1
+        assert listing.cursor == groups - 1
         last = screen.table.row(groups - 1, named=True)
+        assert listing.row_text(groups - 1).startswith(last["key"])
         await pilot.press("enter")
         await settle(pilot)
         assert main_of(app).spec.groups[0][1] == last["key"]
 
 
-async def test_breakdown_end_with_too_many_groups_offers_reverse(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Beyond SHOW_ALL_MAX groups left, End goes to the last formatted group at once (no
-    seconds of formatting on the UI thread) and says that `r` shows the last ones first."""
-    from itrac_tui.tui.screens import breakdown as bd
+async def test_breakdown_keys_move_the_cursor_over_the_groups(tmp_path: Path) -> None:
+    """Down, Page down, Home and Up move over the groups; the cursor row stays on screen and
+    the rows it comes to are formatted as they are shown."""
+    from itrac_tui.tui.screens.breakdown import BreakdownList
 
-    monkeypatch.setattr(bd, "SHOW_ALL_MAX", 10)
     app = make_app(_many_entries(tmp_path))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _by_entry(pilot, app)
-        assert screen.table is not None
-        listing = screen.query_one(bd.BreakdownList)
-        shown = listing.option_count
-        await pilot.press("end")
+        listing = screen.query_one(BreakdownList)
+        await pilot.press("down", "down", "pagedown")
         await settle(pilot)
-        assert listing.option_count < screen.table.height
-        assert listing.highlighted is not None and listing.highlighted >= shown - 1
-        assert any("r reverses the order" in str(n.message) for n in app._notifications)
+        page = listing.size.height - 1
+        assert listing.cursor == 2 + page
+        top = listing.scroll_offset.y
+        assert top <= listing.cursor < top + listing.size.height
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        await settle(pilot)
+        assert listing.row_text(listing.cursor)  # formatted on the way
+        await pilot.press("home")
+        await settle(pilot)
+        assert listing.cursor == 0 and listing.scroll_offset.y == 0
+        await pilot.press("up")
+        await settle(pilot)
+        assert listing.cursor == 0
 
 
 async def test_breakdown_by_picked_dimension_sort_and_save(

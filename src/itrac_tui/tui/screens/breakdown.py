@@ -13,8 +13,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from itrac_tui.core.breakdown import (
@@ -31,6 +30,7 @@ from itrac_tui.core.views import ViewSpec, apply_view, search_columns
 from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
 from itrac_tui.tui.query import ENTRY_KEY
 from itrac_tui.tui.screens.held import PaintHold
+from itrac_tui.tui.widgets.row_list import RowList
 from itrac_tui.tui.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:
@@ -48,8 +48,6 @@ COLUMN_DIMENSIONS: dict[str, str] = {
     "entry_date": "entry_month",
     "liquidation_date": "liquidation_month",
 }
-CHUNK = 200  # groups formatted at a time (an entry-number column has one per entry)
-SHOW_ALL_MAX = 20_000  # End formats at most this many groups at once (about half a second)
 SORTS: tuple[tuple[str, str, bool], ...] = (
     ("ieepa_duty_cents", "IEEPA duty", True),
     ("lines", "lines", True),
@@ -85,22 +83,11 @@ def breakdown_view(lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> tuple
     return breakdown_with_totals(lazy, dimension, entry_key=key)
 
 
-class BreakdownList(OptionList):
-    """The groups; Enter filters the grid to the highlighted one."""
+class BreakdownList(RowList):
+    """The groups, formatted as they come on screen (one per entry: 185,000 cost what 20 do);
+    Enter filters the grid to the one under the cursor."""
 
     BINDINGS = [Binding("enter", "select", "Filter to group", id="breakdown.select")]
-
-    def action_last(self) -> None:
-        """End: to the last group, the groups before it formatted first (they are formatted as
-        they come into view); with very many groups, to the last formatted one, and `r` is
-        offered (formatting 185,000 groups takes seconds)."""
-        screen = self.screen
-        if isinstance(screen, BreakdownScreen) and not screen.show_all(SHOW_ALL_MAX):
-            self.app.notify(
-                f"{screen.group_count:,} groups: r reverses the order (the last ones first)",
-                markup=False,
-            )
-        super().action_last()
 
 
 class BreakdownScreen(Screen):
@@ -129,9 +116,7 @@ class BreakdownScreen(Screen):
     ]
     DEFAULT_CSS = """
     BreakdownScreen { background: $background; }
-    BreakdownScreen Static, BreakdownScreen OptionList {
-        text-wrap: nowrap; text-overflow: ellipsis;
-    }
+    BreakdownScreen Static { text-wrap: nowrap; text-overflow: ellipsis; }
     BreakdownScreen #bd-title { height: 1; text-style: bold; background: $panel; padding: 0 1; }
     BreakdownScreen #bd-header { height: 1; text-style: bold; padding: 0 1; }
     BreakdownScreen BreakdownList, BreakdownScreen BreakdownList:focus {
@@ -151,7 +136,6 @@ class BreakdownScreen(Screen):
         super().__init__()
         self._cache: dict[tuple[Any, ...], tuple[Any, ...]] = {}  # same view: no recount
         self._rows: pl.DataFrame | None = None  # the groups in the order shown
-        self._shown = 0  # groups formatted into the list so far
         self.reset(lines, spec, dimension, as_of, count)
 
     def reset(
@@ -184,7 +168,7 @@ class BreakdownScreen(Screen):
         """Title, header, groups, total, footer."""
         yield Static("Breakdown", id="bd-title")
         yield Static("", id="bd-header")
-        yield BreakdownList(id="bd-list", markup=False)  # group names are text, never markup
+        yield BreakdownList(id="bd-list")  # group names are text, never markup
         yield Static("Counting…", id="bd-total")
         yield SteadyFooter(compact=True, show_command_palette=False)
 
@@ -222,7 +206,7 @@ class BreakdownScreen(Screen):
         label = dimension_label(resolve(self.dimension, self.lines.columns) or self.dimension)
         self.query_one("#bd-title", Static).update(Text(f"Breakdown by {label} — counting…"))
         self.query_one("#bd-header", Static).update("")
-        self.query_one(BreakdownList).clear_options()
+        self.query_one(BreakdownList).clear()
         self.query_one("#bd-total", Static).update("Counting…")
 
     @work(thread=True, exclusive=True, group="breakdown")
@@ -301,12 +285,7 @@ class BreakdownScreen(Screen):
         )
         self.query_one("#bd-header", Static).update(Text(head, no_wrap=True))
         self._rows = self._sorted()
-        self._shown = 0
-        ol = self.query_one(BreakdownList)
-        ol.clear_options()
-        self._show_more(max(CHUNK, self.app.size.height * 2))
-        if ol.option_count:
-            ol.highlighted = 0
+        self.query_one(BreakdownList).set_rows(self._rows.height, self._format_rows)
         if not dim:
             self.query_one("#bd-total", Static).update(
                 Text(f"This export has no column for {label}.")
@@ -318,57 +297,40 @@ class BreakdownScreen(Screen):
         )
         self.query_one("#bd-total", Static).update(Text(total, no_wrap=True))
 
-    def _show_more(self, count: int) -> None:
-        """Format the next `count` groups into the list (many groups: only as far as shown)."""
+    def _format_rows(self, start: int, count: int) -> list[str]:
+        """Display text of the groups start..start+count in the order shown."""
         rows, whole = self._rows, self.whole
-        if rows is None or whole is None or self._shown >= rows.height:
-            return
+        if rows is None or whole is None:
+            return []
         dim = resolve(self.dimension, self.lines.columns)
         kind = self.dimension if dim in DIMENSIONS else dim
         key_w, bar_w = self._widths()
         whole_cents = whole.ieepa_duty_cents
-        options = []
-        for key, n, e, cents, bp in rows.slice(self._shown, count).iter_rows():
+        texts = []
+        for key, n, e, cents, bp in rows.slice(start, count).iter_rows():
             name = group_label(kind, key)
             if len(name) > key_w:
                 name = name[: key_w - 1] + "…"
             sign, bp = ("-" if bp < 0 else ""), abs(bp)  # a refund group's share is negative
             share = f"{sign}{bp // 100}.{bp % 100 // 10}%"
-            row = (
+            texts.append(
                 f"{name:<{key_w}} {n:>9,} {e:>8,} {dollars(cents):>16} {share:>7} "
                 f"{bar(cents, whole_cents, bar_w)}"
             )
-            options.append(Option(row, id=key))  # made visual when shown (CSS: no wrap)
-        self._shown += len(options)
-        self.query_one(BreakdownList).add_options(options)
+        return texts
 
     @property
     def group_count(self) -> int:
         """How many groups the breakdown has."""
         return 0 if self._rows is None else self._rows.height
 
-    def show_all(self, most: int) -> bool:
-        """Format every group not formatted yet, unless there are more than `most` of them;
-        whether every group is formatted now."""
-        left = self.group_count - self._shown
-        if left > most:
-            return False
-        self._show_more(left)
-        return True
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        """Near the end of what is formatted: format the next groups."""
-        event.stop()
-        if event.option_index >= self._shown - self.app.size.height:
-            self._show_more(CHUNK)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_row_list_selected(self, event: RowList.Selected) -> None:
         """Enter: filter the grid to the group and go back to it."""
         event.stop()
         dim = resolve(self.dimension, self.lines.columns)
-        if event.option.id is None or not dim:
+        if self._rows is None or not dim or event.index >= self._rows.height:
             return
-        self.dismiss((dim, event.option.id))
+        self.dismiss((dim, self._rows.item(event.index, "key")))
 
     def action_close(self) -> None:
         """Back to the grid."""
