@@ -94,7 +94,7 @@ def test_same_row_counts_line_fields_once(data_dir: Path) -> None:
     assert first["total_duty_cents"] == 488_220 + 872_000 + 2_180_000
 
 
-def test_parts_in_given_order_and_folder_natural_order(data_dir: Path, tmp_path: Path) -> None:
+def test_parts_in_file_name_order_however_given(data_dir: Path, tmp_path: Path) -> None:
     from itrac_tui.core.read import resolve_paths
 
     for name in ("x_part10.csv", "x_part2.csv", "x_part1.csv", "notes.md"):
@@ -105,6 +105,8 @@ def test_parts_in_given_order_and_folder_natural_order(data_dir: Path, tmp_path:
         "x_part10.csv",
     ]
     assert [p.name for p in resolve_paths([str(tmp_path / "x_part*.csv")])][-1] == "x_part10.csv"
+    given = [tmp_path / "x_part10.csv", tmp_path / "x_part2.csv", tmp_path / "x_part1.csv"]
+    assert [p.name for p in resolve_paths(given)] == ["x_part1.csv", "x_part2.csv", "x_part10.csv"]
 
 
 def test_differing_column_order_between_parts(data_dir: Path, tmp_path: Path) -> None:
@@ -202,3 +204,105 @@ def test_detected_order_is_said(data_dir: Path, layout: str, order: str) -> None
     notes = [w for w in export.notices if w.code == "ch99_order"]
     assert [w.count for w in notes] == [2]  # both parts
     assert ("BELOW" if order == "ch99_first" else "ABOVE") in notes[0].message
+
+
+ES003_HEAD = (
+    "Entry Summary Number,Entry Summary Line Number,Tariff Ordinal Number,HTS Number - Full,"
+    "Country of Origin Code,Line Tariff Goods Value Amount,Line Tariff Duty Amount,"
+    "Liquidation Status,Liquidation Date,Entry Type Code,Entry Date\n"
+)
+
+
+def _parts(tmp_path: Path, *parts: list[str], head: str = ES003_HEAD) -> list[Path]:
+    paths = []
+    for i, rows in enumerate(parts, start=1):
+        path = tmp_path / f"es003_part{i}.csv"
+        path.write_text(head + "".join(r + "\n" for r in rows))
+        paths.append(path)
+    return paths
+
+
+def _cut(line_numbers: bool) -> tuple[list[str], list[str]]:
+    """An entry line cut between two parts: its first Chapter 99 row ends part 1."""
+    rows = [
+        "ABC-1234567-6,1,1,99030125,,0.00,100.00,UNL,,01,2025-06-01",
+        "ABC-1234567-6,1,2,8471300100,CN,1000.00,26.00,UNL,,01,2025-06-01",
+        "ABC-1234570-0,1,1,99030124,,0.00,200.00,UNL,,01,2025-06-01",
+        "ABC-1234570-0,1,2,99030125,,0.00,100.00,UNL,,01,2025-06-01",
+        "ABC-1234570-0,1,3,8471300100,CN,1000.00,26.00,UNL,,01,2025-06-01",
+        "SP7-0000001-4,1,1,99030125,,0.00,7.00,UNL,,01,2025-06-01",
+        "SP7-0000001-4,1,2,9403200080,VN,70.00,0.00,UNL,,01,2025-06-01",
+    ]
+    if not line_numbers:
+        rows = [",".join(r.split(",")[:1] + r.split(",")[3:]) for r in rows]
+    return rows[:3], rows[3:]
+
+
+@pytest.mark.parametrize("line_numbers", [True, False])
+def test_a_line_cut_between_two_parts_is_one_line(tmp_path: Path, line_numbers: bool) -> None:
+    """Parts are concatenated (§1): the rows of a line that runs on into the next part are that
+    line's, not an overlapping pull's copy, with or without line numbers."""
+    head = ES003_HEAD
+    if not line_numbers:
+        names = head.strip().split(",")
+        head = ",".join(names[:1] + names[3:]) + "\n"
+    export, lines, summary = scan(_parts(tmp_path, *_cut(line_numbers), head=head), AS_OF)
+    assert export.set_aside.height == export.rejected.height == 0
+    cut = lines.filter(pl.col("entry_number") == "ABC-1234570-0").row(0, named=True)
+    assert (cut["hts"], cut["entered_value_cents"], cut["ieepa_duty_cents"]) == (
+        "8471.30.0100",
+        100000,
+        30000,
+    )
+    assert "no_commodity_row" not in cut["warnings"]
+    assert summary.to_json()["refundable_pool"] == "407.00"
+
+
+def test_a_line_repeated_in_a_later_part_counts_once(tmp_path: Path) -> None:
+    """An overlapping pull: the same rows again at the start of the next part, or the same
+    line again further on, are set aside and said, even right at the boundary."""
+    first, second = _cut(True)
+    # part 2 pulls rows of part 1 again: lines further on, and a copy of one line's first row
+    export, _lines, summary = scan(_parts(tmp_path, first + second, first + second[2:]), AS_OF)
+    assert summary.to_json()["refundable_pool"] == "407.00"
+    assert export.set_aside.height == 5
+    assert any(n.code == "overlapping_parts" for n in export.notices)
+
+
+@pytest.mark.parametrize("line_numbers", [True, False])
+def test_chapter_98_rows_come_before_the_goods_row(tmp_path: Path, line_numbers: bool) -> None:
+    """CBP's order is Ch. 98, Ch. 99, then the Ch. 1-97 row (§3): the line's HTS, value and
+    origin are the Ch. 1-97 row's, a Chapter 98 row starts no line, and every goods row's duty
+    is the line's; with or without line numbers the same single line."""
+    rows = [
+        "ABC-1234567-6,1,1,9802008068,MX,400.00,5.00,UNL,,01,2025-06-01",
+        "ABC-1234567-6,1,2,99030101,,0.00,150.00,UNL,,01,2025-06-01",
+        "ABC-1234567-6,1,3,8708295060,MX,600.00,15.00,UNL,,01,2025-06-01",
+        "ABC-1234568-4,1,1,9802008068,MX,900.00,9.00,UNL,,01,2025-06-01",
+        "ABC-1234568-4,1,2,99030101,,0.00,225.00,UNL,,01,2025-06-01",
+    ]
+    head = ES003_HEAD
+    if not line_numbers:
+        rows = [",".join(r.split(",")[:1] + r.split(",")[3:]) for r in rows]
+        names = head.strip().split(",")
+        head = ",".join(names[:1] + names[3:]) + "\n"
+    export, lines, summary = scan(_parts(tmp_path, rows, head=head), AS_OF)
+    got = lines.select(
+        "hts", "country", "entered_value_cents", "line_duty_cents", "ieepa_duty_cents", "warnings"
+    ).rows()
+    assert got[0] == ("8708.29.5060", "MX", 60000, 2000, 15000, [])
+    if line_numbers:  # no Ch. 1-97 row on the line: its Chapter 98 row is the goods row
+        assert got[1:] == [("9802.00.8068", "MX", 90000, 900, 22500, [])]
+        assert summary.to_json()["refundable_pool"] == "375.00"
+    else:  # without line numbers no line starts at a Chapter 98 row: rejected, and said
+        assert len(got) == 1 and export.rejected.height == 2
+        assert summary.to_json()["refundable_pool"] == "150.00"
+
+
+def test_a_pull_that_starts_again_at_the_cut_line_keeps_its_new_rows(tmp_path: Path) -> None:
+    """Part 2 starts the cut line again from its first row: that copy is set aside, the line's
+    other rows are its own (the pool as if the export were one file)."""
+    first, second = _cut(True)
+    export, _lines, summary = scan(_parts(tmp_path, first, first[-1:] + second), AS_OF)
+    assert summary.to_json()["refundable_pool"] == "407.00"
+    assert export.set_aside.get_column("source_row").to_list() == [2]

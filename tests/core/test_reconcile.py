@@ -19,6 +19,7 @@ from itrac_tui.core.ap import (
     read_ap,
 )
 from itrac_tui.core.errors import InputError
+from itrac_tui.core.read import RAGGED_REASON
 from itrac_tui.core.reconcile import (
     STATUSES,
     entry_detail,
@@ -162,6 +163,7 @@ def test_json_shape_exactly() -> None:
         "mismatch_delta": "100.04",
         "ap_rows_rejected": 0,
         "duplicate_ap_documents": 1,
+        "ap_amounts_rounded": 0,
     }
     assert list(rec.to_json()) == [
         "measure",
@@ -172,6 +174,7 @@ def test_json_shape_exactly() -> None:
         "mismatch_delta",
         "ap_rows_rejected",
         "duplicate_ap_documents",
+        "ap_amounts_rounded",
     ]
 
 
@@ -295,6 +298,48 @@ def test_garbage_amounts_are_rejected_never_zero() -> None:
     # the entries whose AP rows were rejected are missing in AP, not "matched at $0"
     missing = rec.entries.filter(pl.col("status") == "missing_in_ap")["entry_number"].to_list()
     assert missing == ["ABC-1234568-4", "ABC-1234569-2", "ABC-1234570-0", "ABC-1234571-8"]
+
+
+def test_a_row_longer_than_the_header_is_rejected_never_cut(tmp_path: Path) -> None:
+    """An unquoted thousands comma (`4,344.51`) makes one field two: the row is rejected with
+    the reason, not read as $4.00 (as the export reader does, §4)."""
+    path = tmp_path / "ap.csv"
+    path.write_text(
+        'Report of payments,,\nEntry Number,Amount\nABC-1234567-6,"4,344.51"\n'
+        "ABC-1234568-4,4,344.51\nABC-1234569-2,10.00,\n"
+    )
+    ap = read_ap(path)
+    assert ap.rejected.select("source_row", "column", "value", "reason").rows() == [
+        (4, "Amount", "4", RAGGED_REASON),
+    ]
+    assert ap.rows.select("entry_number", "amount_cents").rows() == [
+        ("ABC-1234567-6", 434451),
+        ("ABC-1234569-2", 1000),  # a trailing empty field is not an extra value
+    ]
+
+
+def test_excel_text_wrappers_on_amounts_are_removed(tmp_path: Path) -> None:
+    path = tmp_path / "ap.csv"
+    path.write_text(
+        'Entry Number,Amount,IEEPA Amount\n="ABC12345676","=""1,200.50""",="-$3.00"\n'
+        'ABC-1234568-4, ="(5.00)" ,7\n'
+    )
+    ap = read_ap(path, mapping={"ieepa_amount": "IEEPA Amount"})
+    assert ap.rejected.height == 0
+    assert ap.rows.select("amount_cents", "ieepa_cents").rows() == [(120050, -300), (-500, 700)]
+
+
+def test_amounts_beyond_the_cent_are_rounded_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "ap.csv"
+    path.write_text(
+        "Entry Number,Amount\nABC-1234567-6,190.005\nABC-1234568-4,1.015\nABC-1234569-2,N/A.005\n"
+    )
+    ap = read_ap(path)
+    assert ap.rows["amount_cents"].to_list() == [19000, 102]  # half-even
+    assert ap.rounded_amounts == 2  # the rejected row is not counted
+    rec = reconcile(fixture_lines(), ap)
+    assert rec.to_json()["ap_amounts_rounded"] == 2
+    assert any("2 AP amount(s) with more than two decimals" in n for n in rec.notes)
 
 
 def test_no_amount_column_is_an_input_error_listing_headers() -> None:

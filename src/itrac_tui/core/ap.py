@@ -14,8 +14,16 @@ import polars as pl
 from itrac_tui.core.columns import norm_header
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.money import ensure_sums_fit, parse_money
-from itrac_tui.core.normalise import clean, entry_number, entry_scientific
-from itrac_tui.core.read import XlsxError, first_line, is_xlsx, read_xlsx_sheet
+from itrac_tui.core.normalise import clean, entry_number, entry_scientific, unwrap_excel_text
+from itrac_tui.core.read import (
+    RAGGED_COL,
+    RAGGED_REASON,
+    XlsxError,
+    first_line,
+    is_xlsx,
+    read_xlsx_sheet,
+    with_extra_header,
+)
 
 # AP fields; their header aliases are the rules' [ap_columns] table (Rules.ap_column_aliases).
 AP_FIELDS: tuple[str, ...] = ("entry_number", "amount", "ieepa_amount", "document")
@@ -157,9 +165,11 @@ def _read_csv_raw(
     delim = _sniff_delimiter(head_lines)
     candidates = list(csv.reader(head_lines, delimiter=delim))
     header_idx, detected = _find_header(candidates, mapping, aliases)
+    # one more header field: a row with more fields than the header is flagged, never cut
+    data = with_extra_header(text.encode(), delim, header_idx)
     try:
         df = pl.read_csv(
-            io.StringIO(text),
+            io.BytesIO(data),
             separator=delim,
             skip_rows=header_idx,
             infer_schema=False,
@@ -167,6 +177,8 @@ def _read_csv_raw(
         )
     except Exception as exc:  # polars raises several error types for broken CSV
         raise InputError(f"{path.name}: cannot read as CSV ({first_line(exc)})") from None
+    extra = df.get_column(df.columns[-1])
+    df = df.drop(df.columns[-1]).with_columns(extra.is_not_null().alias(RAGGED_COL))
     return df, header_idx + 2, detected
 
 
@@ -228,7 +240,7 @@ def read_ap(
         raw, first_row, detected = _read_xlsx_raw(path, combined, aliases)
     else:
         raw, first_row, detected = _read_csv_raw(path, combined, aliases)
-    headers = list(raw.columns)
+    headers = [c for c in raw.columns if c != RAGGED_COL]
     for fld, header in explicit.items():
         if detected.get(fld) != header and norm_header(detected.get(fld, "")) != norm_header(
             header
@@ -256,11 +268,16 @@ def ap_headers(path: Path) -> list[str]:
             raw, _, _ = _read_csv_raw(path, {})
     except (InputError, OSError):
         return []
-    return list(raw.columns)
+    return [c for c in raw.columns if c != RAGGED_COL]
 
 
 def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file: str) -> APData:
-    raw = raw.select(pl.all().cast(pl.String))
+    ragged = (
+        raw.get_column(RAGGED_COL)
+        if RAGGED_COL in raw.columns
+        else pl.repeat(False, raw.height, dtype=pl.Boolean, eager=True)
+    )
+    raw = raw.drop(RAGGED_COL, strict=False).select(pl.all().cast(pl.String))
     headers = list(raw.columns)
     # Raw columns keep their header unless it collides with a computed column: renamed first,
     # so computing `entry_number`, `document`, ... never overwrites a column of the file.
@@ -275,9 +292,10 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     e_col, a_col = col("entry_number") or "", col("amount") or ""
     i_col, d_col = col("ieepa_amount"), col("document")
     raw_text = pl.concat_str([pl.col(c).fill_null("") for c in raw_cols], separator=" | ")
-    amount, amount_bad, amount_rounded = parse_money(raw[a_col])
+    unwrapped = raw.select(unwrap_excel_text(pl.col(c)) for c in dict.fromkeys([a_col, i_col]) if c)
+    amount, amount_bad, amount_rounded = parse_money(unwrapped[a_col])
     if i_col:
-        ieepa, ieepa_bad, ieepa_rounded = parse_money(raw[i_col])
+        ieepa, ieepa_bad, ieepa_rounded = parse_money(unwrapped[i_col])
     else:
         ieepa = pl.Series("cents", [None] * raw.height, dtype=pl.Int64)
         ieepa_bad = pl.Series("reason", [None] * raw.height, dtype=pl.String)
@@ -294,7 +312,9 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C, dashes optional)"))
     )
     amount_problem = (
-        pl.when(_is_blank(pl.col(a_col)))
+        pl.when(pl.col("_ragged"))
+        .then(pl.lit(RAGGED_REASON))
+        .when(_is_blank(pl.col(a_col)))
         .then(pl.lit("blank amount"))
         .when(pl.col("_abad").is_not_null())
         .then(pl.col("_abad"))
@@ -305,6 +325,8 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
             ieepa_cents=ieepa,
             _abad=amount_bad,
             _xbad=ieepa_bad,
+            _ragged=ragged,
+            _rounded=amount_rounded | ieepa_rounded,
         )
         .with_row_index("_i")
         .with_columns(
@@ -322,14 +344,18 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
     # Entirely blank rows (trailing separators, spacer rows) are not records.
     df = df.filter(~pl.all_horizontal([_is_blank(pl.col(c)) for c in raw_cols]))
     problem_col = (
-        pl.when(pl.col("_e").is_not_null())
+        pl.when(pl.col("_ragged"))
+        .then(pl.lit(used["amount"]))
+        .when(pl.col("_e").is_not_null())
         .then(pl.lit(used["entry_number"]))
         .when(pl.col("_a").is_not_null())
         .then(pl.lit(used["amount"]))
         .otherwise(pl.lit(used.get("ieepa_amount") or used["amount"]))
     )
     problem_value = (
-        pl.when(pl.col("_e").is_not_null())
+        pl.when(pl.col("_ragged"))
+        .then(pl.col(a_col))
+        .when(pl.col("_e").is_not_null())
         .then(pl.col(e_col))
         .when(pl.col("_a").is_not_null())
         .then(pl.col(a_col))
@@ -341,12 +367,12 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         source_row="source_row",
         column=problem_col,
         value=problem_value.fill_null(""),
-        reason=pl.coalesce("_e", "_a", "_x"),
+        reason=pl.when("_ragged").then(pl.col("_a")).otherwise(pl.coalesce("_e", "_a", "_x")),
         raw="_raw",
     )
     good = df.filter(~bad)
     ensure_sums_fit(good, ["amount_cents", "ieepa_cents"], f"AP amounts in {file}")
-    rounded = int((amount_rounded | ieepa_rounded).sum())
+    rounded = int(good.get_column("_rounded").sum())
     # A document (invoice) number on more than one accepted row: posted twice, or keyed twice.
     dup_key = ["document"]
     good = good.with_columns(

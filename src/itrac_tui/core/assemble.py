@@ -18,7 +18,7 @@ from itrac_tui.core import normalise as nz
 from itrac_tui.core.columns import ENTRY_FIELDS, FIELDS, MONEY_FIELDS, norm_header, norm_header_expr
 from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.money import ensure_sums_fit
-from itrac_tui.core.read import FILE_COL, RAGGED_COL, ROW_COL
+from itrac_tui.core.read import FILE_COL, RAGGED_COL, RAGGED_REASON, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
 IDX = "__idx"
@@ -280,6 +280,7 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
         "_hts_several": nz.hts_several(_c("hts")),
         "_hts_show": nz.hts_display(hts),
         "_hts_is_ch99": nz.is_ch99_digits(hts),
+        "_hts_is_ch98": nz.is_ch98_digits(hts),
         "_hts_long": (hts.str.len_bytes() >= 6).fill_null(False),
     }
     lookups.append(_lookup(canon("hts"), hts_outputs))
@@ -300,7 +301,8 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
     df = _by_values(df, lookups, codes)
     return df.with_columns(
         _bad_date=pl.col("_liq_date_bad") | pl.col("_entry_date_bad"),
-        _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99"),
+        # the line's own goods row is its Ch. 1-97 row; Chapter 98 rows come before it (§3)
+        _is_comm=pl.col("_hts_d").is_not_null() & ~pl.col("_hts_is_ch99") & ~pl.col("_hts_is_ch98"),
     )
 
 
@@ -403,8 +405,7 @@ def _kind_and_reason(labels: dict[str, str], header_norms: list[str]) -> list[pl
         (
             pl.col(RAGGED_COL),
             KIND_REJECT,
-            "more fields than the header (an unquoted comma in a value, e.g. 4,344.51?):"
-            " the row is not cut",
+            RAGGED_REASON,
             None,
         ),
         (all_blank, KIND_SET_ASIDE, "blank row", None),
@@ -480,26 +481,38 @@ def _reject_where(df: pl.DataFrame, cond: pl.Expr, reason: pl.Expr) -> pl.DataFr
     )
 
 
+# what tells one source row of a line from another (a row repeated in a later part is a copy)
+_ROW_SIGNATURE = ("_hts_d", "_ch99_d", "_duty", "_ieepa", "_value", "_country_raw")
+
+
 def _set_aside_overlaps(df: pl.DataFrame) -> tuple[pl.DataFrame, int]:
-    """Set aside the rows of an entry line that an earlier part already holds; how many lines."""
+    """Set aside the rows of an entry line that an earlier part already holds; how many lines.
+
+    A line cut where one part ends and the next begins (its rows run on across the boundary) is
+    one line of the concatenated export: only its rows that copy a row of an earlier part are
+    set aside. A line found again anywhere else keeps the rows of its first part only."""
     keyed = pl.col("_keyed") & pl.col("line_no").is_not_null() & (pl.col("_kind") != KIND_SET_ASIDE)
-    owners = (
-        df.filter(keyed)
-        .group_by(LINE_KEY)
-        .agg(pl.col(FILE_COL).min().alias("_owner"), pl.col(FILE_COL).n_unique().alias("_nf"))
-        .filter(pl.col("_nf") > 1)
+    signature = pl.struct(*_ROW_SIGNATURE, canon("tariff_ordinal"))
+    rows = df.filter(keyed).select(
+        IDX, LINE_KEY, FILE_COL, signature.alias("_sig"), pl.int_range(pl.len()).alias("_pos")
     )
-    if owners.height == 0:
+    owner = pl.col(FILE_COL).min().over(LINE_KEY)
+    runs_on = pl.col("_pos").max() - pl.col("_pos").min() + 1 == pl.len()
+    again = rows.filter(pl.col(FILE_COL).n_unique().over(LINE_KEY) > 1).filter(
+        pl.when(runs_on.over(LINE_KEY))
+        .then(pl.col(FILE_COL) > pl.col(FILE_COL).min().over(LINE_KEY, "_sig"))  # a copy
+        .otherwise(pl.col(FILE_COL) != owner)
+    )
+    if again.height == 0:
         return df, 0
-    df = df.join(owners.select(LINE_KEY, "_owner"), on=LINE_KEY, how="left", maintain_order="left")
-    again = keyed & pl.col("_owner").is_not_null() & (pl.col(FILE_COL) != pl.col("_owner"))
+    hit = pl.col(IDX).is_in(again.get_column(IDX).implode())
     reason = "the same entry line is in an earlier part (overlapping parts; counted once)"
     df = df.with_columns(
-        _kind=pl.when(again).then(pl.lit(KIND_SET_ASIDE)).otherwise(pl.col("_kind")),
-        _reason=pl.when(again).then(pl.lit(reason)).otherwise(pl.col("_reason")),
-        _keyed=pl.col("_keyed") & ~again.fill_null(False),
-    ).drop("_owner")
-    return df, owners.height
+        _kind=pl.when(hit).then(pl.lit(KIND_SET_ASIDE)).otherwise(pl.col("_kind")),
+        _reason=pl.when(hit).then(pl.lit(reason)).otherwise(pl.col("_reason")),
+        _keyed=pl.col("_keyed") & ~hit,
+    )
+    return df, again.get_column(LINE_KEY).n_unique()
 
 
 CH99_FIRST, COMMODITY_FIRST = "ch99_first", "commodity_first"
@@ -513,7 +526,7 @@ def _orientation(df: pl.DataFrame) -> dict[int, str]:
     firsts = (
         keyed.filter(pl.col("_eid").is_first_distinct())
         .group_by(FILE_COL)
-        .agg(pl.col("_hts_is_ch99").any().alias("_first"))
+        .agg(pl.col("_hts_is_ch99").or_(pl.col("_hts_is_ch98")).any().alias("_first"))
     )
     found = {int(f): CH99_FIRST if first else COMMODITY_FIRST for f, first in firsts.iter_rows()}
     return found
@@ -906,6 +919,19 @@ def _entry_fields(used: pl.DataFrame, rules: Rules, codes: CodeTables | None) ->
     )
 
 
+def _line_fields(rows: pl.DataFrame) -> pl.DataFrame:
+    """The line's own fields from the first of `rows` on each line."""
+    return rows.filter(pl.col("line_id").is_first_distinct()).select(
+        "line_id",
+        pl.col(IDX).alias("_comm_idx"),
+        "_hts_show",
+        pl.col("_country").alias("country"),
+        pl.col("_country_raw").alias("country_raw"),
+        pl.col("_value").alias("entered_value_cents"),
+        pl.col("_duty").alias("line_duty_cents"),
+    )
+
+
 def _lines(
     used: pl.DataFrame,
     components: pl.DataFrame,
@@ -916,6 +942,8 @@ def _lines(
 ) -> pl.DataFrame:
     """One row per line: the commodity row's fields, the Chapter 99 roll-up, _ctx_idx."""
     comm = pl.col("_is_comm")
+    ch98 = bool(used.get_column("_hts_is_ch98").any())
+    goods = comm | pl.col("_hts_is_ch98") if ch98 else comm  # the rows of the goods themselves
     # entry-level fields may sit on any row of the line; take the first that has them
     base = used.group_by("line_id").agg(
         pl.col("_entry").first().alias("entry_number"),
@@ -926,26 +954,22 @@ def _lines(
         pl.col("_etype").drop_nulls().first().alias("entry_type"),
         pl.col("_entry_date").drop_nulls().first().alias("entry_date"),
         pl.col("_bad_date").any().alias("_w_date"),
-        (~comm.any()).alias("_w_nocomm"),
+        (~goods.any()).alias("_w_nocomm"),
         pl.col(FILE_COL).first(),
         pl.col(ROW_COL).first().alias("source_row"),
         pl.col(IDX).first().alias("_first_idx"),
     )
     comm_rows = used.filter(comm)
     # the line's own fields come from its first commodity row (same-row repeats count once)
-    first_comm = comm_rows.filter(pl.col("line_id").is_first_distinct()).select(
-        "line_id",
-        pl.col(IDX).alias("_comm_idx"),
-        "_hts_show",
-        pl.col("_country").alias("country"),
-        pl.col("_country_raw").alias("country_raw"),
-        pl.col("_value").alias("entered_value_cents"),
-        pl.col("_duty").alias("line_duty_cents"),
-    )
+    first_comm = _line_fields(comm_rows)
+    if ch98:  # a line without a Ch. 1-97 row takes them from its first Chapter 98 row
+        spare = used.filter(pl.col("_hts_is_ch98")).join(first_comm, on="line_id", how="anti")
+        first_comm = pl.concat([first_comm, _line_fields(spare)])
     agg = base.join(first_comm, on="line_id", how="left")
     agg = agg.join(entry_fields, on="_eid", how="left", maintain_order="left")
-    if layout != "same_row":  # separate tariff rows: every commodity row's duty is the line's
-        duty = comm_rows.group_by("line_id").agg(pl.col("_duty").sum().alias("line_duty_cents"))
+    if layout != "same_row":  # separate tariff rows: every goods row's duty is the line's
+        goods_rows = used.filter(goods) if ch98 else comm_rows
+        duty = goods_rows.group_by("line_id").agg(pl.col("_duty").sum().alias("line_duty_cents"))
         agg = agg.drop("line_duty_cents").join(duty, on="line_id", how="left")
     stacking = list(rules.stacking_programs)
     comp_agg = components.group_by("line_id").agg(

@@ -115,10 +115,12 @@ def country_alpha2(expr: pl.Expr) -> pl.Expr:
 
 # --- HTS ---------------------------------------------------------------------------------------
 def hts_digits(expr: pl.Expr) -> pl.Expr:
-    """Digits of an HTS code; a 9-digit commodity code gets its stripped leading zero back."""
+    """Digits of an HTS code; a 9- or 7-digit commodity code (a 10- or 8-digit one read as a
+    number) gets its stripped leading zero back."""
     d = clean(expr).str.replace_all(r"[^0-9]", "")
     d = pl.when(d.str.len_bytes() > 0).then(d)
-    return pl.when((d.str.len_bytes() == 9) & ~is_ch99_digits(d)).then("0" + d).otherwise(d)
+    stripped = d.str.len_bytes().is_in([7, 9]) & ~is_ch99_digits(d)
+    return pl.when(stripped).then("0" + d).otherwise(d)
 
 
 def hts_several(expr: pl.Expr) -> pl.Expr:
@@ -134,6 +136,12 @@ def is_ch99_digits(digits: pl.Expr) -> pl.Expr:
         (digits.str.starts_with("9903") | digits.str.starts_with("9902"))
         & digits.str.len_bytes().is_between(8, 10)
     ).fill_null(False)
+
+
+def is_ch98_digits(digits: pl.Expr) -> pl.Expr:
+    """True for a Chapter 98 code (9801-9822: special classification provisions, reported
+    before the line's Chapter 99 and Ch. 1-97 rows) given as digits."""
+    return (digits.str.starts_with("98") & (digits.str.len_bytes() >= 8)).fill_null(False)
 
 
 def ch99_display(digits: pl.Expr) -> pl.Expr:

@@ -53,7 +53,8 @@ def _expand(text: str) -> Path:
 
 
 def resolve_paths(items: Sequence[str | Path]) -> list[Path]:
-    """Expand folders and globs (natural order within each); keep the order the user gave."""
+    """Expand folders and globs: the parts of one export, in file-name order (natural: part2
+    before part10), whatever order they were given in (docs/rules.md §1)."""
     out: list[Path] = []
     for item in items:
         text = str(item)
@@ -80,7 +81,7 @@ def resolve_paths(items: Sequence[str | Path]) -> list[Path]:
             raise InputError(f"cannot open {text}: {_os_reason(exc)}") from None
     if not out:
         raise InputError("no input files given")
-    return out
+    return sorted(out, key=lambda p: (natural_key(p.name), natural_key(str(p))))
 
 
 def same_inputs(paths: Sequence[Path]) -> tuple[list[Path], list[tuple[Path, Path]]]:
@@ -138,7 +139,10 @@ SAMPLE_BYTES = 1 << 16
 MAX_COLUMNS = 1000  # an ES-003 export has about 50; far more is not an export (bounded work)
 DELIMITERS = (",", "\t", "|", ";")
 RAGGED_COL = "__ragged"  # True on a row with more fields than the header
-_EXTRA = "__extra_field"
+RAGGED_REASON = (
+    "more fields than the header (an unquoted comma in a value, e.g. 4,344.51?): the row is not cut"
+)
+EXTRA_COLUMN = "__extra_field"  # the header field with_extra_header adds
 
 
 def _decode_sample(sample: bytes) -> str | None:
@@ -293,14 +297,20 @@ def _csv(
     )
 
 
-def _with_extra_header(data: bytes, delimiter: str) -> bytes:
-    """The file with one more header field, so a row with more fields than the header shows
-    (its overflow lands in that column) instead of being silently cut."""
-    cut = data.find(b"\n")
+def with_extra_header(data: bytes, delimiter: str, header_line: int = 0) -> bytes:
+    """The file with one more field on its header line (line `header_line`, from 0), so a row
+    with more fields than the header shows (its overflow lands in that column, EXTRA_COLUMN)
+    instead of being silently cut."""
+    start = 0
+    for _ in range(header_line):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return data
+    cut = data.find(b"\n", start)
     cut = len(data) if cut < 0 else cut
-    if cut > 0 and data[cut - 1 : cut] == b"\r":
+    if cut > start and data[cut - 1 : cut] == b"\r":
         cut -= 1
-    return data[:cut] + delimiter.encode() + _EXTRA.encode() + data[cut:]
+    return data[:cut] + delimiter.encode() + EXTRA_COLUMN.encode() + data[cut:]
 
 
 def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None) -> pl.DataFrame:
@@ -334,7 +344,7 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
                 data = load()
                 df = _csv(data, sniffed, wanted, False)
             elif "more fields" in message:
-                data = _with_extra_header(data if data is not None else load(), sniffed.delimiter)
+                data = with_extra_header(data if data is not None else load(), sniffed.delimiter)
                 extra_at = len(sniffed.headers)
                 cols = None if wanted is None else [*wanted, extra_at]
                 df = _csv(data, sniffed, cols, True)

@@ -95,6 +95,7 @@ class Reconciliation:
     mismatch_delta_cents: int
     ap_rows_rejected: int
     duplicate_ap_documents: int
+    ap_amounts_rounded: int = 0  # AP amounts with more than two decimals, rounded to the cent
     ap_file: str = ""
     ap_measure_column: str = ""  # the AP header compared
     notes: tuple[str, ...] = field(default_factory=tuple)
@@ -115,6 +116,7 @@ class Reconciliation:
             "mismatch_delta": format_cents(self.mismatch_delta_cents),
             "ap_rows_rejected": self.ap_rows_rejected,
             "duplicate_ap_documents": self.duplicate_ap_documents,
+            "ap_amounts_rounded": self.ap_amounts_rounded,
         }
 
 
@@ -201,6 +203,11 @@ def reconcile(
             f"the AP file has no separate IEEPA column: comparing its {ap.mapping['amount']!r} "
             "column with ITRAC IEEPA duty"
         )
+    if ap.rounded_amounts:
+        notes.append(
+            f"{ap.rounded_amounts:,} AP amount(s) with more than two decimals, rounded half-even "
+            "to the cent"
+        )
     if "document" not in ap.mapping:
         notes.append("no document/invoice column in the AP file: duplicates cannot be checked")
     return Reconciliation(
@@ -214,6 +221,7 @@ def reconcile(
         mismatch_delta_cents=totals["mismatched"].delta_cents,
         ap_rows_rejected=ap.rejected.height,
         duplicate_ap_documents=ap.duplicate_documents,
+        ap_amounts_rounded=ap.rounded_amounts,
         ap_file=ap.file,
         ap_measure_column=ap.mapping["ieepa_amount" if value == "ieepa_cents" else "amount"],
         notes=tuple(notes),

@@ -41,6 +41,7 @@ from itrac_tui.core.model import Export
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.preflight import with_preflight
 from itrac_tui.core.read import (
+    EXTRA_COLUMN,
     FILE_COL,
     ROW_COL,
     SAMPLE_BYTES,
@@ -54,7 +55,6 @@ from itrac_tui.core.read import (
 from itrac_tui.core.rules import Rules
 
 CHUNK_ROWS = 150_000  # rows assembled at a time; the working set scales with this, not the file
-_EXTRA = "__extra_field"  # a field beyond the header's: the row is longer than the header
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
 BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
 AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
@@ -198,7 +198,7 @@ def _parse(
     those whole and rejects them)."""
     # the coded columns read as categories (no cast after), the others as text
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        c: pl.Categorical if c in coded else pl.String for c in [*names, _EXTRA]
+        c: pl.Categorical if c in coded else pl.String for c in [*names, EXTRA_COLUMN]
     }
     try:
         df = (
@@ -210,14 +210,14 @@ def _parse(
                 missing_columns="insert",  # so that the extra field is read where there is one
                 raise_if_empty=False,
             )
-            .select(*wanted, _EXTRA)
+            .select(*wanted, EXTRA_COLUMN)
             .collect()
         )
     except pl.exceptions.PolarsError:
         raise Declined from None  # e.g. a non-UTF-8 byte, more fields than the header
-    if df.get_column(_EXTRA).null_count() < df.height:
+    if df.get_column(EXTRA_COLUMN).null_count() < df.height:
         raise Declined
-    df = df.drop(_EXTRA)
+    df = df.drop(EXTRA_COLUMN)
     for field, column in money.items():
         df = read_money(df, column, field, zero_words)
     return entry_numbers(df, entry)
