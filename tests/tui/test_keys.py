@@ -38,6 +38,22 @@ async def test_picker_gets_the_keys_typed_right_after_it() -> None:
         assert app.main_screen.spec.countries == ("CN",)  # type: ignore[union-attr]
 
 
+async def test_escape_then_a_letter_in_one_burst_is_both_keys() -> None:
+    """A terminal sends Escape and the next letter typed in one burst as Alt+letter (its Meta
+    prefix): the picker closes and the letter's own picker opens."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await burst(pilot, "c", "alt+l")
+        assert isinstance(app.screen, PickerDialog)
+        assert "status" in app.screen.title_text.lower()
+        await burst(pilot, "alt+shift+r")  # Escape then R: the reason picker
+        assert isinstance(app.screen, PickerDialog)
+        assert "reason" in app.screen.title_text.lower()
+        await burst(pilot, "escape")
+        assert type(app.screen) is MainScreen
+
+
 async def test_tab_moves_between_date_fields_in_a_burst() -> None:
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

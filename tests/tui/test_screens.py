@@ -326,3 +326,18 @@ def test_filter_bar_names_every_filter() -> None:
         "due within 21 days",
     ):
         assert part in text
+
+
+async def test_grid_cursor_stays_on_screen_above_the_scrollbar(tmp_path: Path) -> None:
+    """At 80x24 the grid scrolls sideways (a scrollbar takes its last row): moving down, and a
+    page at a time, keeps the cursor row among the rows on screen."""
+    app = make_app(_many_entries(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = main_of(app).query_one(LineGrid)
+        for keys in (["down"] * 30, ["pagedown"] * 3, ["pageup"], ["up"] * 7):
+            await pilot.press(*keys)
+            await settle(pilot)
+            top = grid.scroll_offset.y
+            assert top <= grid.cursor_row < top + grid.body_rows
+        assert grid.body_rows < grid.size.height - 1  # the sideways scrollbar is there

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date
@@ -45,6 +46,15 @@ from itrac_tui.tui.themes import DEFAULT_THEME, load_themes, resolve_theme_name
 
 class _Cancelled(Exception):
     """Raised inside the load worker when the user pressed Escape."""
+
+
+def _escape_then(event: events.Key) -> str:
+    """The key after Escape when `event` is an Alt+letter or Alt+digit (Escape then that key
+    typed in one burst), else ""."""
+    match = re.fullmatch(r"alt\+(shift\+)?([a-z0-9])", event.key)
+    if match is None:
+        return ""
+    return match.group(2).upper() if match.group(1) else match.group(2)
 
 
 class ItracApp(App[int]):
@@ -111,6 +121,13 @@ class ItracApp(App[int]):
         """Keys (and pastes) one at a time: while the effect of one key (a dialog opening, focus
         moving to the next field) is still being handled, the next ones wait for it, so a burst
         lands where a slow typist's keys would."""
+        if isinstance(event, events.Key) and not event.is_forwarded and _escape_then(event):
+            # Escape and a letter in one burst arrive as one Alt+letter (the terminal's Meta
+            # prefix); the app binds no Alt keys, so they are the two keys they were typed as
+            await self.on_event(events.Key("escape", "\x1b"))
+            key = _escape_then(event)
+            await self.on_event(events.Key(key, key))
+            return
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             if self._key_backlog is not None:
                 self._key_backlog.append(event)

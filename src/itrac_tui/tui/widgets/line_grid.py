@@ -387,7 +387,7 @@ class LineGrid(ScrollView, can_focus=True):
         if self.scroll_offset.y == before:
             for row in (old, new):
                 y = row - before + 1
-                if 1 <= y < self.size.height:
+                if 1 <= y <= self.body_rows:
                     self.refresh(Region(0, y, self.size.width, 1))
         else:
             self.refresh()
@@ -416,8 +416,13 @@ class LineGrid(ScrollView, can_focus=True):
             self._window = (0, 0, [])
             self.refresh()
 
+    @property
+    def body_rows(self) -> int:
+        """Rows on screen below the header (a horizontal scrollbar takes one)."""
+        return max(self.scrollable_content_region.height - 1, 1)
+
     def _scroll_cursor_into_view(self) -> None:
-        body = max(self.size.height - 1, 1)
+        body = self.body_rows
         row = self.cursor_row
         top = self.scroll_offset.y
         if row < top:
@@ -447,11 +452,11 @@ class LineGrid(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         """Move up one page."""
-        self._move(-max(self.size.height - 2, 1))
+        self._move(-max(self.body_rows - 1, 1))
 
     def action_page_down(self) -> None:
         """Move down one page."""
-        self._move(max(self.size.height - 2, 1))
+        self._move(max(self.body_rows - 1, 1))
 
     def action_top(self) -> None:
         """Jump to the first row."""

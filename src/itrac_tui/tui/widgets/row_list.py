@@ -115,10 +115,15 @@ class RowList(ScrollView, can_focus=True):
         )
         return Strip([Segment(set_cell_size(self.row_text(row), width), style)], width)
 
+    @property
+    def body_rows(self) -> int:
+        """Rows on screen."""
+        return max(self.scrollable_content_region.height, 1)
+
     def watch_cursor(self, old: int, new: int) -> None:
         """Keep the cursor row on screen, repaint the two rows that changed, and say so."""
         top = self.scroll_offset.y
-        body = max(self.size.height, 1)
+        body = self.body_rows
         if new < top:
             self.scroll_to(y=new, animate=False, immediate=True)
         elif new >= top + body:
@@ -151,11 +156,11 @@ class RowList(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         """Up one page."""
-        self._move(-max(self.size.height - 1, 1))
+        self._move(-max(self.body_rows - 1, 1))
 
     def action_page_down(self) -> None:
         """Down one page."""
-        self._move(max(self.size.height - 1, 1))
+        self._move(max(self.body_rows - 1, 1))
 
     def action_top(self) -> None:
         """To the first row."""
