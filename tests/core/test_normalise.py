@@ -116,6 +116,19 @@ def test_valid_entry_numbers(entry: str) -> None:
     assert _one(nz.entry_number, entry) in ("ABC-1234567-6", "SP7-0000001-4")
 
 
+@pytest.mark.parametrize(
+    ("cell", "entry"),
+    [
+        ("1234567897", "012-3456789-7"),  # a numeric filer code 012 read as a number
+        ("1234567890", None),  # its check digit would not verify: not restored
+        ("123456789", None),
+        ("12-3456789-7", None),  # written with dashes: not a number that lost a zero
+    ],
+)
+def test_entry_number_that_lost_its_leading_zeros(cell: str, entry: str | None) -> None:
+    assert _one(nz.entry_number, cell) == entry
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=3, max_size=3),

@@ -316,6 +316,11 @@ def test_a_row_longer_than_the_header_is_rejected_never_cut(tmp_path: Path) -> N
         ("ABC-1234567-6", 434451),
         ("ABC-1234569-2", 1000),  # a trailing empty field is not an extra value
     ]
+    # the last field blank: the split makes an empty extra field, rejected all the same
+    path.write_text("Entry Number,Amount,Memo\nABC-1234567-6,4,344.51,\nABC-1234568-4,10.00,\n")
+    ap = read_ap(path)
+    assert ap.rejected.select("source_row", "reason").rows() == [(2, RAGGED_REASON)]
+    assert ap.rows.get_column("amount_cents").to_list() == [1000]
 
 
 def test_excel_text_wrappers_on_amounts_are_removed(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from benchmarks.generate import JunkSpec, generate_dataset, write_export
-from itrac_tui.core import stream
+from itrac_tui.core import read, stream
 from itrac_tui.core.classify import classify
 from itrac_tui.core.load import load_export
 from itrac_tui.core.rules import load_rules
@@ -105,15 +105,15 @@ def test_blocks_end_at_record_ends(
 
 def test_record_end_outside_quotes() -> None:
     """A line end inside quotes is not a record end; a doubled quote keeps the field open."""
-    assert stream._record_end(b'a,b\nc,"d\ne"\n', 0) == 11
-    assert stream._record_end(b'a,b\nc,"d\ne', 0) == 3
-    assert stream._record_end(b'a,"x""\ny"\n', 0) == 9
-    assert stream._record_end(b'a,"x\n', 0) == -1
+    assert read._record_end(b'a,b\nc,"d\ne"\n', 0) == 11
+    assert read._record_end(b'a,b\nc,"d\ne', 0) == 3
+    assert read._record_end(b'a,"x""\ny"\n', 0) == 9
+    assert read._record_end(b'a,"x\n', 0) == -1
     # a field opened before this block (one quote carried over) closes in it
-    assert stream._record_end(b'x"\na\n', 1) == 4
-    assert stream._record_end(b"x\na\n", 1) == -1
-    assert stream._header_end(b'"a\nb",c\nd') == 7
-    assert stream._header_end(b'"a\nb') == -1
+    assert read._record_end(b'x"\na\n', 1) == 4
+    assert read._record_end(b"x\na\n", 1) == -1
+    assert read._header_end(b'"a\nb",c\nd') == 7
+    assert read._header_end(b'"a\nb') == -1
 
 
 def test_row_longer_than_header_falls_back(dataset, tmp_path: Path) -> None:
@@ -134,8 +134,8 @@ def test_open_quote_falls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     rows += ['ABC-1234567-8,1,"8471.30.0100,1.00'] + ["ABC-1234567-8,2,8471.30.0100,1.00"] * 2000
     path.write_text("\n".join(rows) + "\n")
     monkeypatch.setattr(stream, "BLOCK_BYTES", 256)
-    with pytest.raises(stream.Declined):
-        list(stream._record_blocks(path, 256))
+    with pytest.raises(read.NotBlockwise):
+        list(read.record_blocks(path, 256))
 
 
 def test_cells_read_by_the_parsing_thread(

@@ -21,6 +21,7 @@ from itrac_tui.core.read import (
     XlsxError,
     first_line,
     is_xlsx,
+    overlong_after,
     read_xlsx_sheet,
     with_extra_header,
 )
@@ -177,8 +178,12 @@ def _read_csv_raw(
         )
     except Exception as exc:  # polars raises several error types for broken CSV
         raise InputError(f"{path.name}: cannot read as CSV ({first_line(exc)})") from None
-    extra = df.get_column(df.columns[-1])
-    df = df.drop(df.columns[-1]).with_columns(extra.is_not_null().alias(RAGGED_COL))
+    extra = df.get_column(df.columns[-1]).is_not_null()
+    width = len(candidates[header_idx]) if header_idx < len(candidates) else df.width - 1
+    longer = overlong_after(data, delim, width, header_idx)  # its extra field may be empty
+    if longer.len() == df.height:
+        extra = extra | longer
+    df = df.drop(df.columns[-1]).with_columns(extra.alias(RAGGED_COL))
     return df, header_idx + 2, detected
 
 

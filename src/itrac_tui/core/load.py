@@ -30,6 +30,7 @@ from itrac_tui.core.read import (
     FILE_COL,
     RAGGED_COL,
     ROW_COL,
+    NotBlockwise,
     Sniffed,
     column_names,
     is_xlsx,
@@ -279,7 +280,7 @@ def _assembled_in_chunks(
             lines_so_far += built.lines.height
             if progress:
                 progress(f"Assembled {lines_so_far:,} lines ({rows_read:,} rows)", rows_read, 0)
-    except stream.Declined:
+    except (stream.Declined, NotBlockwise):
         return None
     if not parts:
         return None

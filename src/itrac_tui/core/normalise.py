@@ -172,8 +172,25 @@ _LETTERS = {
 
 
 def entry_compact(expr: pl.Expr) -> pl.Expr:
-    """Upper-case entry number without dashes or spaces (may still be malformed)."""
-    return clean(expr).str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+    """Upper-case entry number without dashes or spaces (may still be malformed). A number of
+    9 or 10 digits (a spreadsheet dropped the leading zeros of a numeric filer code) gets them
+    back when its check digit then verifies."""
+    cell = clean(expr).str.to_uppercase()
+    compact = cell.str.replace_all(r"[^A-Z0-9]", "")
+    padded = cell.str.zfill(11)
+    lost = cell.str.contains(r"^[0-9]{9,10}$").fill_null(False) & _digits_check_ok(padded)
+    return pl.when(lost).then(padded).otherwise(compact)
+
+
+def _digits_check_ok(digits: pl.Expr) -> pl.Expr:
+    """The check digit of 11 digits verifies (Luhn mod 10 over the first 10, rightmost
+    doubled); null or False for anything else."""
+    shares = []
+    for i in range(10):
+        d = digits.str.slice(i, 1).cast(pl.Int64, strict=False)
+        shares.append(d if (9 - i) % 2 else d * 2 - 9 * (d >= 5).cast(pl.Int64))
+    check = digits.str.slice(10, 1).cast(pl.Int64, strict=False)
+    return ((10 - pl.sum_horizontal(shares) % 10) % 10 == check).fill_null(False)
 
 
 def entry_scientific(expr: pl.Expr) -> pl.Expr:

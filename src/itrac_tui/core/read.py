@@ -10,7 +10,7 @@ import html
 import io
 import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -284,17 +284,36 @@ def _csv(
     source: Path | bytes, sniffed: Sniffed, columns: list[int] | None, extra: bool
 ) -> pl.DataFrame:
     src = io.BytesIO(source) if isinstance(source, bytes) else source
-    return pl.read_csv(
+    eol = "\r" if sniffed.line_end == "\r" else "\n"
+    if columns is None or extra:
+        return pl.read_csv(
+            src,
+            separator=sniffed.delimiter,
+            infer_schema=False,
+            has_header=True,
+            columns=columns,
+            truncate_ragged_lines=extra,
+            raise_if_empty=False,
+            eol_char=eol,
+            glob=False,  # a file named "ES003 [copy].csv" is that file, not a pattern
+        )
+    # Only some columns: the others are read too, as booleans (cheap; what they hold ignored),
+    # because only a reading of every column notices a row with more fields than the header.
+    keep = set(columns)
+    every = pl.read_csv(
         src,
         separator=sniffed.delimiter,
-        infer_schema=False,
         has_header=True,
-        columns=columns,
-        truncate_ragged_lines=extra,
+        infer_schema=False,
+        schema_overrides=[
+            pl.String if i in keep else pl.Boolean for i in range(len(sniffed.headers))
+        ],
+        ignore_errors=True,  # text in a boolean column; a non-UTF-8 byte still raises
         raise_if_empty=False,
-        eol_char="\r" if sniffed.line_end == "\r" else "\n",
-        glob=False,  # a file named "ES003 [copy].csv" is that file, not a pattern
+        eol_char=eol,
+        glob=False,
     )
+    return every.select(every.columns[i] for i in columns)
 
 
 def with_extra_header(data: bytes, delimiter: str, header_line: int = 0) -> bytes:
@@ -311,6 +330,139 @@ def with_extra_header(data: bytes, delimiter: str, header_line: int = 0) -> byte
     if cut > start and data[cut - 1 : cut] == b"\r":
         cut -= 1
     return data[:cut] + delimiter.encode() + EXTRA_COLUMN.encode() + data[cut:]
+
+
+class NotBlockwise(Exception):
+    """The file cannot be read block by block as it is (an open quote, a lone CR)."""
+
+
+def _record_end(data: bytes, quotes_before: int) -> int:
+    """Index of the last line end in `data` outside quotes, or -1, when `quotes_before` quote
+    characters come before `data`: a line end is a record end when an even number of quote
+    characters precede it (RFC 4180, where a quote inside a quoted field is doubled)."""
+    end = data.rfind(b"\n")
+    quotes = quotes_before + data.count(b'"', 0, end) if end >= 0 else 0
+    while end >= 0 and quotes % 2:
+        prev = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', max(prev, 0), end)
+        end = prev
+    return end
+
+
+def _header_end(buf: bytes) -> int:
+    """Index of the line end that closes the header record, or -1 when `buf` has none."""
+    end, quotes = buf.find(b"\n"), 0
+    start = 0
+    while end >= 0:
+        quotes += buf.count(b'"', start, end)
+        if quotes % 2 == 0:
+            return end
+        start, end = end, buf.find(b"\n", end + 1)
+    return -1
+
+
+def record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
+    """The file's records after the header line, in blocks of about `block_bytes` that end at a
+    record end (bounded memory, unlike a streaming engine that reads ahead as fast as it can).
+    Each byte is copied once and its quotes counted once.
+
+    NotBlockwise when no record end comes for many blocks (an open quote; the whole-file
+    reading then says what is wrong) or at a lone CR (polars would merge rows there)."""
+    with path.open("rb") as fh:
+        carry, quotes = b"", 0  # the text after the last record end, and its quote characters
+        header_done = cr = False
+        while data := fh.read(block_bytes):
+            if len(carry) + len(data) > 4 * block_bytes + SAMPLE_BYTES:
+                raise NotBlockwise
+            if not header_done:
+                buf = carry + data
+                first = _header_end(buf)
+                if first < 0:
+                    carry = buf
+                    continue
+                carry, data, header_done = b"", buf[first + 1 :], True
+            end = _record_end(data, quotes)
+            # a lone CR makes polars merge rows: the whole-file reading handles those files
+            if (cr and not data.startswith(b"\n")) or has_lone_cr(data.removesuffix(b"\r")):
+                raise NotBlockwise
+            cr = data.endswith(b"\r")  # a CR LF may be cut between two reads
+            if end < 0:
+                carry, quotes = carry + data, quotes + data.count(b'"')
+                continue
+            yield b"".join((carry, memoryview(data)[: end + 1]))
+            carry = data[end + 1 :]
+            quotes = carry.count(b'"')
+        if cr:  # the file ends in a CR: a lone one
+            raise NotBlockwise
+        if header_done and carry:
+            yield carry
+
+
+END_MARK = "\x1e"  # ASCII record separator: written after each record's last field
+END_COLUMNS = tuple(f"{EXTRA_COLUMN}{i}" for i in range(1, 4))  # where it may land
+
+
+def mark_record_ends(block: bytes, delimiter: str) -> tuple[bytes, int]:
+    """`block` with one more field, END_MARK, after the last field of each line (counting the
+    fields: the column it lands in is one past the record's last), and how many lines."""
+    if not block.endswith(b"\n"):
+        block += b"\n"
+    marked = block.replace(b"\n", (delimiter + END_MARK + "\n").encode())
+    return marked, (len(marked) - len(block)) // (len(delimiter) + 1)
+
+
+def extra_fields(block: bytes, delimiter: str, width: int) -> pl.Series:
+    """For each record of `block` (whole records, UTF-8, LF or CR LF line ends), how many more
+    fields it has than `width` (0, 1, 2, 3 for three or more; None: fewer, or no telling).
+
+    Polars reads a missing field and an empty one alike, so a row that an unquoted comma has
+    made one field longer (`$1,234.56`) shows only when its last field holds text. Here one
+    more field, a marker, is written after every record: the column it lands in counts the
+    fields, empty ones included (a newline inside quotes gets one too, inside that field)."""
+    marked, _ = mark_record_ends(block, delimiter)
+    schema = dict.fromkeys([f"c{i}" for i in range(width)] + list(END_COLUMNS), pl.String)
+    lands = pl.scan_csv(
+        io.BytesIO(marked),
+        separator=delimiter,
+        has_header=False,
+        schema=schema,
+        missing_columns="insert",
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+    ).select(
+        pl.coalesce(
+            *[
+                pl.when(pl.col(c) == END_MARK).then(pl.lit(i, dtype=pl.Int8))
+                for i, c in enumerate(END_COLUMNS)
+            ],
+            pl.when(pl.any_horizontal(pl.col(END_COLUMNS).is_not_null())).then(
+                pl.lit(3, dtype=pl.Int8)
+            ),
+        ).alias("extra")
+    )
+    return lands.collect().to_series()
+
+
+def overlong_after(data: bytes, delimiter: str, width: int, header_line: int = 0) -> pl.Series:
+    """overlong() of the records of a whole file's `data` after its header record (on line
+    `header_line`, from 0; the lines before it are not records)."""
+    start = 0
+    for _ in range(header_line):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
+    end = _header_end(data[start:])
+    if end < 0 or start + end + 1 >= len(data):
+        return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
+    return overlong(extra_fields(data[start + end + 1 :], delimiter, width)).alias(RAGGED_COL)
+
+
+def overlong(extra: pl.Series) -> pl.Series:
+    """Records with more fields than the export's rows have (extra_fields of every record of a
+    file): more than the header's, or than one more where most rows end in an empty field (a
+    writer that ends every row with a separator)."""
+    usual = 1 if (extra == 1).sum() > (extra == 0).sum() else 0
+    return (extra > usual).fill_null(False)
 
 
 def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None) -> pl.DataFrame:
@@ -348,8 +500,11 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
                 extra_at = len(sniffed.headers)
                 cols = None if wanted is None else [*wanted, extra_at]
                 df = _csv(data, sniffed, cols, True)
-                extra = df.get_column(df.columns[-1])
-                df = df.drop(df.columns[-1]).with_columns(extra.is_not_null().alias(RAGGED_COL))
+                extra = df.get_column(df.columns[-1]).is_not_null()
+                longer = _overlong_rows(path, sniffed, data)  # the extra field may be empty
+                if longer is not None and longer.len() == df.height:
+                    extra = extra | longer
+                df = df.drop(df.columns[-1]).with_columns(extra.alias(RAGGED_COL))
             else:
                 raise
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -357,6 +512,33 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
     picked = names if wanted is None else [names[i] for i in wanted]
     df = df.rename(dict(zip(df.columns[: len(picked)], picked, strict=True)))
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
+
+
+CHECK_BLOCK_BYTES = 8 << 20  # the file is checked for over-long rows this many bytes at a time
+
+
+def _overlong_rows(path: Path, sniffed: Sniffed, data: bytes | None) -> pl.Series | None:
+    """Which data rows have more fields than the export's rows have (overlong), counted with
+    empty fields, so that polars' reading (which sees only a filled extra field, and none at
+    all when only some columns are read) cannot shift one; None when there is no telling."""
+    width = len(sniffed.headers)
+    if data is None and sniffed.line_end == "\r":
+        data = path.read_bytes().replace(b"\r", b"\n")
+    if data is not None:
+        if sniffed.line_end == "\r":
+            data = data.replace(b"\r", b"\n")
+        return overlong_after(data, sniffed.delimiter, width)
+    else:
+        try:
+            parts = [
+                extra_fields(block, sniffed.delimiter, width)
+                for block in record_blocks(path, CHECK_BLOCK_BYTES)
+            ]
+        except (NotBlockwise, OSError, pl.exceptions.PolarsError):
+            return None
+    if not parts:
+        return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
+    return overlong(pl.concat(parts)).alias(RAGGED_COL)
 
 
 class XlsxError(InputError):

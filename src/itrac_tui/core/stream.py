@@ -41,14 +41,16 @@ from itrac_tui.core.model import Export
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.preflight import with_preflight
 from itrac_tui.core.read import (
-    EXTRA_COLUMN,
+    END_COLUMNS,
+    END_MARK,
     FILE_COL,
     ROW_COL,
-    SAMPLE_BYTES,
+    NotBlockwise,
     Sniffed,
     column_names,
-    has_lone_cr,
     is_xlsx,
+    mark_record_ends,
+    record_blocks,
     same_inputs,
     sniff,
 )
@@ -116,70 +118,8 @@ def streamed_export(
         return None
     try:
         return _streamed(files[0], rules, as_of, mapping, saved, distinct_parts, chunk_rows, keep)
-    except Declined:
+    except (Declined, NotBlockwise):
         return None
-
-
-def _record_end(data: bytes, quotes_before: int) -> int:
-    """Index of the last line end in `data` outside quotes, or -1, when `quotes_before` quote
-    characters come before `data`: a line end is a record end when an even number of quote
-    characters precede it (RFC 4180, where a quote inside a quoted field is doubled)."""
-    end = data.rfind(b"\n")
-    quotes = quotes_before + data.count(b'"', 0, end) if end >= 0 else 0
-    while end >= 0 and quotes % 2:
-        prev = data.rfind(b"\n", 0, end)
-        quotes -= data.count(b'"', max(prev, 0), end)
-        end = prev
-    return end
-
-
-def _header_end(buf: bytes) -> int:
-    """Index of the line end that closes the header record, or -1 when `buf` has none."""
-    end, quotes = buf.find(b"\n"), 0
-    start = 0
-    while end >= 0:
-        quotes += buf.count(b'"', start, end)
-        if quotes % 2 == 0:
-            return end
-        start, end = end, buf.find(b"\n", end + 1)
-    return -1
-
-
-def _record_blocks(path: Path, block_bytes: int) -> Iterator[bytes]:
-    """The file's records after the header line, in blocks of about `block_bytes` that end at a
-    record end (bounded memory, unlike a streaming engine that reads ahead as fast as it can).
-    Each byte is copied once and its quotes counted once.
-
-    Declined when no record end comes for many blocks (an open quote): the whole-file reading
-    then says what is wrong."""
-    with path.open("rb") as fh:
-        carry, quotes = b"", 0  # the text after the last record end, and its quote characters
-        header_done = cr = False
-        while data := fh.read(block_bytes):
-            if len(carry) + len(data) > 4 * block_bytes + SAMPLE_BYTES:
-                raise Declined
-            if not header_done:
-                buf = carry + data
-                first = _header_end(buf)
-                if first < 0:
-                    carry = buf
-                    continue
-                carry, data, header_done = b"", buf[first + 1 :], True
-            end = _record_end(data, quotes)
-            # a lone CR makes polars merge rows: the whole-file reading handles those files
-            if (cr and not data.startswith(b"\n")) or has_lone_cr(data.removesuffix(b"\r")):
-                raise Declined
-            cr = data.endswith(b"\r")  # a CR LF may be cut between two reads
-            if end < 0:
-                carry, quotes = carry + data, quotes + data.count(b'"')
-                continue
-            yield b"".join((carry, memoryview(data)[: end + 1]))
-            carry = data[end + 1 :]
-            quotes = carry.count(b'"')
-        if cr:  # the file ends in a CR: a lone one
-            raise Declined
-        if header_done and carry:
-            yield carry
 
 
 def _parse(
@@ -194,30 +134,38 @@ def _parse(
 ) -> pl.DataFrame:
     """The wanted columns of one block, the money fields of `money` (field -> column) read and
     the entry numbers of `entry` (assembly takes them as they are: the parsing thread does this
-    row work); Declined on a row with more fields than the header (the whole-file reading keeps
-    those whole and rejects them)."""
+    row work); Declined unless every record has exactly the header's fields (the whole-file
+    reading keeps longer rows whole and rejects them, and reads shorter ones) and no wanted
+    cell holds a line end."""
+    mark = END_COLUMNS[0]  # each record's end mark lands here when it has the header's fields
     # the coded columns read as categories (no cast after), the others as text
     schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        c: pl.Categorical if c in coded else pl.String for c in [*names, EXTRA_COLUMN]
+        c: pl.Categorical if c in coded else pl.String for c in [*names, mark]
     }
+    marked, records = mark_record_ends(block, sniffed.delimiter)
     try:
         df = (
             pl.scan_csv(
-                io.BytesIO(block),
+                io.BytesIO(marked),
                 separator=sniffed.delimiter,
                 has_header=False,
                 schema=schema,
-                missing_columns="insert",  # so that the extra field is read where there is one
+                missing_columns="insert",
                 raise_if_empty=False,
             )
-            .select(*wanted, EXTRA_COLUMN)
+            .select(*wanted, mark)
             .collect()
         )
     except pl.exceptions.PolarsError:
-        raise Declined from None  # e.g. a non-UTF-8 byte, more fields than the header
-    if df.get_column(EXTRA_COLUMN).null_count() < df.height:
+        raise Declined from None  # e.g. a non-UTF-8 byte, a row far longer than the header
+    del marked
+    if not df.get_column(mark).eq_missing(END_MARK).all():
         raise Declined
-    df = df.drop(EXTRA_COLUMN)
+    df = df.drop(mark)
+    if df.height != records and any(  # a line end inside quotes took a mark into a cell
+        df.get_column(c).cast(pl.String).str.contains(END_MARK, literal=True).any() for c in wanted
+    ):
+        raise Declined
     for field, column in money.items():
         df = read_money(df, column, field, zero_words)
     return entry_numbers(df, entry)
@@ -248,7 +196,7 @@ def entry_batches(
     entry = match.mapping["entry_number"]
     coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
     money = {f: h for f, h in match.mapping.items() if f in MONEY_FIELDS and h not in coded}
-    blocks = _record_blocks(path, BLOCK_BYTES)
+    blocks = record_blocks(path, BLOCK_BYTES)
     pending: list[pl.DataFrame] = []
     held = 0  # rows in pending
     row = 2  # the header is row 1
