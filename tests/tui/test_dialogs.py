@@ -77,3 +77,23 @@ async def test_cape_into_an_existing_plain_folder_asks_nothing(tmp_path) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmDialog)
+
+
+async def test_typing_in_a_filled_field_replaces_it_and_arrows_edit_it() -> None:
+    """`u` shows the last number of days selected: typing 30 gives 30, not 2130; End then
+    Backspace edits what is there."""
+    from itrac_tui.tui.screens.dialogs import TextDialog
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        got: list[str | None] = []
+        app.push_screen(TextDialog("Due within (days)", "21"), got.append)
+        await settle(pilot)
+        await pilot.press("3", "0", "enter")
+        await settle(pilot)
+        app.push_screen(TextDialog("As of", "2026-11-22"), got.append)
+        await settle(pilot)
+        await pilot.press("end", "backspace", "3", "enter")
+        await settle(pilot)
+        assert got == ["30", "2026-11-23"]

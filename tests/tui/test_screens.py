@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from itrac_tui.core.breakdown import breakdown, totals
 from itrac_tui.core.calendar import weekly_deadlines
 from itrac_tui.core.summary import summarise
 from itrac_tui.core.views import ViewSpec, apply_view
-from itrac_tui.tui.screens.breakdown import BreakdownScreen
+from itrac_tui.tui.screens.breakdown import BreakdownList, BreakdownScreen
 from itrac_tui.tui.screens.calendar import CalendarScreen
 from itrac_tui.tui.screens.detail import LineDetailScreen, pathway_sentence
 from itrac_tui.tui.screens.dialogs import CellDialog, ChoiceDialog, TextDialog
@@ -341,3 +341,19 @@ async def test_grid_cursor_stays_on_screen_above_the_scrollbar(tmp_path: Path) -
             top = grid.scroll_offset.y
             assert top <= grid.cursor_row < top + grid.body_rows
         assert grid.body_rows < grid.size.height - 1  # the sideways scrollbar is there
+
+
+async def test_breakdown_by_a_money_column_shows_dollars_under_its_header() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        grid = main_of(app).query_one(LineGrid)
+        grid.cursor_col = grid.columns.index("ieepa_duty_cents")
+        await pilot.press("F")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BreakdownScreen)
+        title = str(screen.query_one("#bd-title", Static).render())
+        assert "Breakdown by IEEPA duty" in title
+        first = screen.query_one(BreakdownList).row_text(0)
+        assert first.startswith("$") and "_cents" not in title

@@ -490,7 +490,7 @@ class ItracApp(App[int]):
         what = {
             "view": "lines",
             "cape": "entries",
-            "worklist": "protest lines",
+            "worklist": "protest entries",  # the worklist has a row per entry
             "rejected": "rejected rows",
             "table": "rows",
         }[message.what]

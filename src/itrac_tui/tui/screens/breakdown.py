@@ -3,6 +3,7 @@ dimension, with a share bar; Enter filters the grid to the group; ctrl+s saves i
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, cast
@@ -18,6 +19,7 @@ from textual.worker import get_current_worker
 
 from itrac_tui.core.breakdown import (
     BLANK,
+    COLUMN_PREFIX,
     DIMENSIONS,
     Totals,
     breakdown_csv,
@@ -27,7 +29,7 @@ from itrac_tui.core.breakdown import (
     resolve,
 )
 from itrac_tui.core.views import ViewSpec, apply_view, search_columns
-from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, safe_text
+from itrac_tui.tui.format import PROGRAM_SHORT, SHORT_LABELS, bar, dollars, label, safe_text
 from itrac_tui.tui.query import ENTRY_KEY
 from itrac_tui.tui.screens.held import PaintHold
 from itrac_tui.tui.widgets.row_list import RowList
@@ -71,7 +73,16 @@ def group_label(dimension: str, key: str) -> str:
         return PROGRAM_SHORT.get(key, safe_text(key))
     if dimension == "pathway":
         return SHORT_LABELS.get(key, safe_text(key))
+    if dimension.endswith("_cents") and re.fullmatch(r"-?[0-9]+", key):  # a money column
+        return dollars(int(key))
     return safe_text(key)
+
+
+def dimension_title(dimension: str) -> str:
+    """Display name of a (resolved) dimension: a grid column by its header."""
+    if dimension.startswith(COLUMN_PREFIX):
+        return label(dimension[len(COLUMN_PREFIX) :])
+    return dimension_label(dimension)
 
 
 def breakdown_view(lines: pl.DataFrame, spec: ViewSpec, dimension: str) -> tuple[Any, Totals]:
@@ -203,7 +214,7 @@ class BreakdownScreen(Screen):
             hold.release()
 
     def _show_counting(self) -> None:
-        label = dimension_label(resolve(self.dimension, self.lines.columns) or self.dimension)
+        label = dimension_title(resolve(self.dimension, self.lines.columns) or self.dimension)
         self.query_one("#bd-title", Static).update(Text(f"Breakdown by {label} — counting…"))
         self.query_one("#bd-header", Static).update("")
         self.query_one(BreakdownList).clear()
@@ -262,7 +273,7 @@ class BreakdownScreen(Screen):
         if self.table is None or self.whole is None:
             return
         dim = resolve(self.dimension, self.lines.columns)
-        label = dimension_label(dim or self.dimension)
+        label = dimension_title(dim or self.dimension)
         sort_label = SORTS[self.sort_index][1] + (" ↓" if self.descending else " ↑")
         note = (
             " · a line with several counts in each"

@@ -158,10 +158,10 @@ class TextDialog(Dialog):
             yield Static("", classes="error", id="dialog-error")
 
     def on_mount(self) -> None:
-        """Focus the input with the cursor at the end."""
+        """Focus the input, its text selected: typing replaces it, an arrow key edits it."""
         inp = self.query_one(Input)
         inp.focus()
-        inp.cursor_position = len(inp.value)
+        inp.select_all()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Validate and return the text."""
