@@ -158,6 +158,9 @@ def test_scientific_entry_numbers_detected(text: str) -> None:
         ("20260215", date(2026, 2, 15)),
         ("46068", date(2026, 2, 15)),
         ("2026-02-15 00:00:00", date(2026, 2, 15)),
+        ("02/15/2026 13:45", date(2026, 2, 15)),  # a typed date-time saved as text
+        ("2/15/2026 1:45:07 PM", date(2026, 2, 15)),
+        ("02/15/2026 junk", None),
         ("", None),
     ],
 )

@@ -64,14 +64,17 @@ with_money = money.with_money
 
 # --- dates -------------------------------------------------------------------------------------
 def parse_date(expr: pl.Expr) -> pl.Expr:
-    """MM/DD/YYYY, YYYY-MM-DD (with or without a time), YYYYMMDD or an Excel serial -> Date.
+    """MM/DD/YYYY, YYYY-MM-DD (either with or without a time of day, as a spreadsheet saves a
+    typed date-time), YYYYMMDD or an Excel serial -> Date.
 
     A two-digit year (2/15/26) is not read (null, so the line warns bad_date): never year 0026,
     never a guessed century. Nor is a date before 1900 or after 9000.
     """
     s = clean(expr)
     serial = s.str.extract(r"^([0-9]{5})(?:\.0+)?$").cast(pl.Int64, strict=False)
-    us = pl.when(s.str.contains(r"^[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")).then(s)
+    us = s.str.extract(
+        r"^([0-9]{1,2}/[0-9]{1,2}/[0-9]{4})(?:$|\s+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?(?:\s*[AaPp][Mm])?$)"
+    )
     iso = s.str.extract(r"^([0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:$|[ T])")
     d = pl.coalesce(
         us.str.strptime(pl.Date, "%m/%d/%Y", strict=False),
