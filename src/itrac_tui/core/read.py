@@ -284,36 +284,29 @@ def _csv(
     source: Path | bytes, sniffed: Sniffed, columns: list[int] | None, extra: bool
 ) -> pl.DataFrame:
     src = io.BytesIO(source) if isinstance(source, bytes) else source
-    eol = "\r" if sniffed.line_end == "\r" else "\n"
-    if columns is None or extra:
-        return pl.read_csv(
-            src,
-            separator=sniffed.delimiter,
-            infer_schema=False,
-            has_header=True,
-            columns=columns,
-            truncate_ragged_lines=extra,
-            raise_if_empty=False,
-            eol_char=eol,
-            glob=False,  # a file named "ES003 [copy].csv" is that file, not a pattern
-        )
     # Only some columns: the others are read too, as booleans (cheap; what they hold ignored),
     # because only a reading of every column notices a row with more fields than the header.
-    keep = set(columns)
+    some = None if columns is None or extra else set(columns)
     every = pl.read_csv(
         src,
         separator=sniffed.delimiter,
-        has_header=True,
         infer_schema=False,
-        schema_overrides=[
-            pl.String if i in keep else pl.Boolean for i in range(len(sniffed.headers))
-        ],
-        ignore_errors=True,  # text in a boolean column; a non-UTF-8 byte still raises
+        has_header=True,
+        columns=columns if some is None else None,
+        schema_overrides=None
+        if some is None
+        else [pl.String if i in some else pl.Boolean for i in range(len(sniffed.headers))],
+        ignore_errors=some is not None,  # text in a boolean column; a non-UTF-8 byte raises
+        truncate_ragged_lines=extra,
         raise_if_empty=False,
-        eol_char=eol,
-        glob=False,
+        eol_char="\r" if sniffed.line_end == "\r" else "\n",
+        glob=False,  # a file named "ES003 [copy].csv" is that file, not a pattern
     )
-    return every.select(every.columns[i] for i in columns)
+    return (
+        every
+        if columns is None or some is None
+        else every.select(every.columns[i] for i in columns)
+    )
 
 
 def with_extra_header(data: bytes, delimiter: str, header_line: int = 0) -> bytes:
