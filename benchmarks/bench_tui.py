@@ -151,7 +151,9 @@ async def bench_app(path: Path, keys: int) -> dict[str, float]:
         def painted_rows(cls):  # type: ignore[no-untyped-def]
             def render_line(self, y):  # type: ignore[no-untyped-def]
                 strip = originals[cls](self, y)
-                if self.option_count and getattr(self.screen, "table", None) is not None:
+                rows = getattr(self, "row_count", None)  # the breakdown's list
+                rows = self.option_count if rows is None else rows  # the calendar's
+                if rows and getattr(self.screen, "table", None) is not None:
                     list_paints.append(time.perf_counter())
                 return strip
 
@@ -166,6 +168,8 @@ async def bench_app(path: Path, keys: int) -> dict[str, float]:
             t0 = time.perf_counter()
             await press()
             while not (isinstance(app.screen, screen_type) and list_paints):
+                if time.perf_counter() - t0 > 60:
+                    raise TimeoutError(f"{screen_type.__name__}: no rows painted in 60 s")
                 await asyncio.sleep(0.0005)
             done = list_paints[0] - t0
             await pilot.pause()
