@@ -357,3 +357,19 @@ async def test_breakdown_by_a_money_column_shows_dollars_under_its_header() -> N
         assert "Breakdown by IEEPA duty" in title
         first = screen.query_one(BreakdownList).row_text(0)
         assert first.startswith("$") and "_cents" not in title
+
+
+async def test_grid_lays_out_columns_left_of_the_scrollbar(tmp_path: Path) -> None:
+    """The vertical scrollbar takes the last cell of each row: no column is laid out under it
+    (a number there lost its last digit, a cut text its …)."""
+    app = make_app(_many_entries(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        grid = main_of(app).query_one(LineGrid)
+        assert grid.body_width == grid.size.width - 1  # the vertical scrollbar is there
+        for _ in range(4):
+            assert all(x + shown <= grid.body_width for _j, x, shown, _how in grid._layout())
+            texts = "".join(seg.text for seg in grid.render_line(1))
+            assert len(texts.rstrip()) <= grid.body_width
+            await pilot.press("right", "right", "right")
+            await settle(pilot)

@@ -252,7 +252,7 @@ class LineGrid(ScrollView, can_focus=True):
         """(column, screen x, cells shown, how) for every column on screen: frozen ones first,
         then the scrolled ones; how = "all", "cut" (text, ends in …) or "blank" (a number that
         does not fit whole is not shown at all)."""
-        width = max(self.size.width, 1)
+        width = self.body_width
         key = (self.scroll_offset.x, width, self._version, self.frozen, len(self.columns))
         if self._layout_key == key and self._grid_layout:
             return self._grid_layout
@@ -331,7 +331,7 @@ class LineGrid(ScrollView, can_focus=True):
     # --- rendering -----------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         """One terminal line: the header at y=0, then the rows from the scroll offset."""
-        width = self.size.width
+        width = self.body_width
         scroll_y = self.scroll_offset.y
         base = self.rich_style
         if y == 0:
@@ -401,7 +401,7 @@ class LineGrid(ScrollView, can_focus=True):
         if not self._widths or j < self.frozen or j >= len(self._widths):
             return
         fw = self.frozen_width
-        avail = max(self.size.width - fw, 1)
+        avail = max(self.body_width - fw, 1)
         left = self._offsets[j] - fw
         right = left + self._widths[j]
         x = self.scroll_offset.x
@@ -415,6 +415,12 @@ class LineGrid(ScrollView, can_focus=True):
             self.scroll_to(x=x, animate=False, immediate=True)
             self._window = (0, 0, [])
             self.refresh()
+
+    @property
+    def body_width(self) -> int:
+        """Cells on screen across (the vertical scrollbar takes one: a column laid out under it
+        would lose its last character, a number's last digit)."""
+        return max(self.scrollable_content_region.width, 1)
 
     @property
     def body_rows(self) -> int:

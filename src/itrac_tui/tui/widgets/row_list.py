@@ -105,7 +105,7 @@ class RowList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         """One terminal line: the row at the scroll offset plus `y`."""
-        width = self.size.width
+        width = self.scrollable_content_region.width  # left of the scrollbar
         base = self.rich_style
         row = self.scroll_offset.y + y
         if row >= self._count:
