@@ -45,12 +45,30 @@ class Parser(argparse.ArgumentParser):
         hint = ""
         for word in message.replace(",", " ").split():
             if word.startswith("-"):
+                owners = self._commands_of(word)
                 close = difflib.get_close_matches(word, self._option_names(), n=1, cutoff=0.6)
+                if owners:  # a flag of another command: say whose, not "did you mean" itself
+                    hint = f" ({word} is an option of {' and '.join(owners)})"
+                    break
                 if close:
                     hint = f" (did you mean {close[0]}?)"
                     break
         line = printable(" ".join(f"{self.prog}: {message}{hint}".split()))
         self.exit(2, f"{line} (see {self.prog.split()[0]} --help)\n")
+
+    def _commands_of(self, flag: str) -> list[str]:
+        """The commands that take `flag`, when this parser (a command's) does not."""
+        if flag in self._option_string_actions:
+            return []
+        return [name for name, sub in self._subcommands() if flag in sub._option_string_actions]
+
+    def _subcommands(self) -> list[tuple[str, argparse.ArgumentParser]]:
+        return [
+            (name, sub)
+            for action in self._actions
+            if isinstance(action, argparse._SubParsersAction)
+            for name, sub in action.choices.items()
+        ]
 
     def _option_names(self) -> list[str]:
         names = [o for action in self._actions for o in action.option_strings]
@@ -114,13 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"itrac-tui {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
+    from itrac_tui.commands import export as export_cmd
+    from itrac_tui.commands import reconcile as reconcile_cmd
+
     scan = sub.add_parser("scan", help=COMMAND_HELP["scan"])
     _common(scan)
     _claims(scan)
     scan.add_argument("--json", action="store_true", help="print the summary as JSON")
-
-    from itrac_tui.commands import export as export_cmd
-    from itrac_tui.commands import reconcile as reconcile_cmd
+    export_cmd.add_filter_arguments(scan)  # the figures of a view, as the TUI's pane shows them
 
     export = sub.add_parser("export", help=COMMAND_HELP["export"])
     _common(export)

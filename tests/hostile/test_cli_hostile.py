@@ -29,6 +29,7 @@ def _env() -> dict[str, str]:
         (["frobnicate"], "unknown command"),
         (["scan", "--jsn"], "did you mean --json?"),
         (["export", "--pathwy", "cit"], "did you mean --pathway?"),
+        (["reconcile", "--ap", "x.csv", "--country", "CN"], "--country is an option of scan"),
         (["reconcile", "--ap", "x.csv", "--tolerance", "0,05"], "decimal comma"),
         (["reconcile", "--ap", "x.csv", "--tolerance", "0.055"], "to the cent"),
         (["scan", "--as-of", "2026-13-01"], "not a date"),

@@ -737,3 +737,39 @@ def test_every_binding_has_an_id_and_a_description() -> None:
             assert isinstance(binding, Binding), cls
             assert binding.id, (cls, binding)
             assert binding.description, (cls, binding)
+
+
+@pytest.mark.parametrize(
+    ("flags", "spec"),
+    [
+        (["--country", "CHN"], ViewSpec(countries=("CN",))),
+        (["--pathway", "protest,cit", "--status", "LIQ"], None),
+        (["--search", "8479"], ViewSpec(search="8479")),
+    ],
+)
+async def test_filtered_pane_equals_scan_json_with_the_same_filters(
+    sample_csv: Path, capsys: pytest.CaptureFixture[str], flags: list[str], spec: ViewSpec | None
+) -> None:
+    """`scan --json` takes the filter bar's flags: its figures are the pane's for that view."""
+    import json
+
+    from itrac_tui.cli import main
+    from itrac_tui.core.views import pathway_ids
+
+    assert main(["scan", "--json", "--as-of", AS_OF.isoformat(), *flags, str(sample_csv)]) == 0
+    scan = json.loads(capsys.readouterr().out)
+    if spec is None:
+        spec = ViewSpec(pathways=tuple(pathway_ids(["protest", "cit"])), statuses=("LIQ",))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.main_screen.set_spec(spec)  # type: ignore[union-attr]
+        await settle(pilot)
+        mine = app.main_screen.summary  # type: ignore[union-attr]
+        assert mine.lines == scan["lines"] > 0
+        for pathway, body in scan["pathways"].items():
+            total = mine.pathways[pathway]
+            assert (total.lines, total.entries) == (body["lines"], body["entries"])
+            cents = total.ieepa_duty_cents
+            shown = f"{'-' if cents < 0 else ''}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+            assert shown == body["ieepa_duty"]

@@ -41,13 +41,15 @@ class Loaded:
     lines: pl.DataFrame  # classified (+ claim_status / claim_number / claim_error with claims)
     claims: Claims | None = None  # --claims and --exclude-submitted, when given
 
-    def summary(self) -> Summary:
-        """The scan summary of every line (with claims and the interest-rate notice)."""
-        notice = interest_notice(self.lines, self.rules.cape, self.as_of)
+    def summary(self, lines: pl.DataFrame | None = None) -> Summary:
+        """The scan summary of every line, or of `lines` (a view of them), with claims and the
+        interest-rate notice."""
+        lines = self.lines if lines is None else lines
+        notice = interest_notice(lines, self.rules.cape, self.as_of)
         given = self.claims if self.claims is not None and self.claims.claim_files else None
-        counted = summarise_claims(given, self.lines) if given is not None else None
+        counted = summarise_claims(given, lines) if given is not None else None
         return summarise(
-            self.lines, self.as_of, self.export, claims=counted, notices=(notice,) if notice else ()
+            lines, self.as_of, self.export, claims=counted, notices=(notice,) if notice else ()
         )
 
     @property

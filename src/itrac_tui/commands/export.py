@@ -31,6 +31,12 @@ def _list(text: str) -> list[str]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Filters (the TUI filter bar's names) and outputs of `itrac-tui export`."""
+    add_filter_arguments(parser)
+    add_output_arguments(parser)
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """The view's filters (the TUI filter bar's names), for `export` and `scan`."""
     f = parser.add_argument_group("filters (the same names and meanings as the TUI filter bar)")
     f.add_argument(
         "--country",
@@ -74,6 +80,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     f.add_argument(
         "--view", metavar="NAME", help="a saved view (explicit filter flags override its fields)"
     )
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """The files `export` writes."""
     o = parser.add_argument_group("outputs (at least one)")
     o.add_argument(
         "--output",
@@ -168,6 +178,19 @@ def spec_from_args(args: argparse.Namespace, rules: Rules) -> views.ViewSpec:
     if args.search is not None:
         fields["search"] = args.search
     return replace(spec, **fields)
+
+
+def view_from_args(args: argparse.Namespace) -> tuple[common.Loaded, pl.DataFrame]:
+    """The loaded export and the lines of the view the filter flags describe (every line
+    without filters); a big export is streamed unless the view searches text columns."""
+    spec = spec_from_args(args, store.load_rules(getattr(args, "rules", None)))
+    if not spec.is_filtered():
+        loaded = common.scan_from_args(args)
+        return loaded, loaded.lines
+    loaded = (
+        common.load_from_args(args, context=True) if spec.search else common.counted_from_args(args)
+    )
+    return loaded, filtered_lines(loaded.lines, spec)
 
 
 def filtered_lines(lines: pl.DataFrame, spec: views.ViewSpec) -> pl.DataFrame:

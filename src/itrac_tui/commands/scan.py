@@ -6,7 +6,8 @@ import argparse
 import json
 import sys
 
-from itrac_tui.commands.common import fail, scan_from_args
+from itrac_tui.commands.common import fail
+from itrac_tui.commands.export import view_from_args
 from itrac_tui.core.errors import InputError
 from itrac_tui.core.model import EXCLUDED_PATHWAYS, POOL_PATHWAYS
 from itrac_tui.core.money import format_dollars
@@ -55,10 +56,10 @@ def render_table(summary: Summary) -> str:
 def run(args: argparse.Namespace) -> int:
     """Run the scan command; 0 on success, 2 on unusable input."""
     try:
-        loaded = scan_from_args(args)
+        loaded, view = view_from_args(args)
     except InputError as exc:
         return fail(str(exc))
-    summary = loaded.summary()
+    summary = loaded.summary(view)
     if args.json:
         json.dump(summary.to_json(), sys.stdout, indent=2)
         sys.stdout.write("\n")
