@@ -20,7 +20,8 @@ from itrac_tui.tui.screens.page import PageScreen
 
 def _kv_table(values: dict[str, Any], title: str) -> Table:
     table = Table(title=Text(title, style="bold"), show_header=False, box=None, expand=True)
-    table.add_column("field", style="bold", no_wrap=True, ratio=1)
+    # a field's name wraps rather than being cut: "Line Tariff Quantity 1" and "... 2" differ
+    table.add_column("field", style="bold", ratio=2, overflow="fold")
     table.add_column("value", ratio=3)
     for key, value in values.items():
         if key.startswith("__"):
