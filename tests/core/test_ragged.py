@@ -91,3 +91,22 @@ def test_fields_are_counted_with_quotes_and_empty_ones() -> None:
         False,
         False,
     ]
+
+
+def test_cr_lf_lines_are_counted_and_streamed_alike(tmp_path: Path) -> None:
+    """The mark goes before a CR LF (not between CR and LF, where it would end the last cell in
+    a CR): the stream reads CR LF lines as LF ones, and a longer row is caught in both."""
+    rules = load_rules()
+    lf = _write(tmp_path / "lf.csv", GOOD * 50)
+    crlf = tmp_path / "crlf.csv"
+    crlf.write_bytes(lf.read_bytes().replace(b"\n", b"\r\n"))
+    figures = []
+    for path in (lf, crlf):
+        export = stream.streamed_export([path], rules, AS_OF, min_bytes=0)
+        assert export is not None
+        figures.append(summarise(export.lines, AS_OF, export).to_json()["pathways"])
+    assert figures[0] == figures[1]
+    assert extra_fields(b"1,2,3\r\n4,5,6,\r\n", ",", 3).to_list() == [0, 1]
+    cut = tmp_path / "cut.csv"
+    cut.write_bytes(_write(tmp_path / "x.csv", GOOD + CUT).read_bytes().replace(b"\n", b"\r\n"))
+    assert _figures(load_export([cut], rules, context=False))[0] == "700.00"

@@ -397,10 +397,12 @@ END_COLUMNS = tuple(f"{EXTRA_COLUMN}{i}" for i in range(1, 4))  # where it may l
 
 def mark_record_ends(block: bytes, delimiter: str) -> tuple[bytes, int]:
     """`block` with one more field, END_MARK, after the last field of each line (counting the
-    fields: the column it lands in is one past the record's last), and how many lines."""
+    fields: the column it lands in is one past the record's last), and how many lines. In a
+    block of CR LF lines a bare LF (inside quotes) gets none."""
     if not block.endswith(b"\n"):
         block += b"\n"
-    marked = block.replace(b"\n", (delimiter + END_MARK + "\n").encode())
+    end = b"\r\n" if b"\r\n" in block else b"\n"  # the mark goes before a CR LF, not into it
+    marked = block.replace(end, (delimiter + END_MARK).encode() + end)
     return marked, (len(marked) - len(block)) // (len(delimiter) + 1)
 
 
