@@ -219,6 +219,14 @@ def test_parse_pasted_entry_numbers() -> None:
     assert "nonsense" in bad
 
 
+def test_pasted_entry_written_with_spaces_is_one_entry() -> None:
+    """A report that prints EX7 3161388 1: one entry, in the order pasted; a stray number is
+    still said to be no entry."""
+    good, bad = parse_entries("EX7 3161388 1, 9KJ-0528841-6\nMTX77317058 12")
+    assert good == ("EX7-3161388-1", "9KJ-0528841-6", "MTX-7731705-8")
+    assert bad == ("12",)
+
+
 def test_entries_filter(lines: pl.DataFrame) -> None:
     view = apply_view(lines, ViewSpec(entries=("ABC-1000001-8", "XYZ-2000001-1")))
     assert set(view["entry_number"].to_list()) == {"ABC-1000001-8", "XYZ-2000001-1"}

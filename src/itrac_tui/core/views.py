@@ -314,11 +314,16 @@ def search_expr(query: str, text_columns: list[str] | None = None) -> pl.Expr:
     return pl.any_horizontal(hay).fill_null(False)
 
 
+_SPACED_ENTRY = re.compile(r"(?<![A-Za-z0-9-])[A-Za-z0-9]{3} [0-9]{7} [0-9](?![A-Za-z0-9-])")
+
+
 def parse_entries(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Entry numbers from pasted text (any separators, with or without dashes): the canonical
     ones (first-seen order, no duplicates) and the tokens that are not entry numbers."""
     from itrac_tui.core.normalise import entry_number
 
+    # an entry written with spaces between its parts (EX7 3161388 1) is one entry, not three
+    text = _SPACED_ENTRY.sub(lambda m: m.group(0).replace(" ", ""), text)
     tokens = [t for t in re.split(r"[\s,;|]+", text) if t]
     if not tokens:
         return (), ()
