@@ -46,10 +46,10 @@ class Parser(argparse.ArgumentParser):
         for word in message.replace(",", " ").split():
             if word.startswith("-"):
                 owners = self._commands_of(word)
-                close = difflib.get_close_matches(word, self._option_names(), n=1, cutoff=0.6)
                 if owners:  # a flag of another command: say whose, not "did you mean" itself
                     hint = f" ({word} is an option of {' and '.join(owners)})"
                     break
+                close = difflib.get_close_matches(word, self._option_names(), n=1, cutoff=0.6)
                 if close:
                     hint = f" (did you mean {close[0]}?)"
                     break
@@ -72,10 +72,8 @@ class Parser(argparse.ArgumentParser):
 
     def _option_names(self) -> list[str]:
         names = [o for action in self._actions for o in action.option_strings]
-        for action in self._actions:  # the subcommands' flags too ("scan --jsn")
-            if isinstance(action, argparse._SubParsersAction):
-                for sub in action.choices.values():
-                    names.extend(o for a in sub._actions for o in a.option_strings)
+        for _name, sub in self._subcommands():  # the subcommands' flags too ("scan --jsn")
+            names.extend(o for a in sub._actions for o in a.option_strings)
         return names
 
 

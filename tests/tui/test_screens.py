@@ -92,7 +92,7 @@ async def test_breakdown_end_goes_to_the_last_group_of_many(tmp_path: Path) -> N
         assert len(formatted) < groups  # a page or two, not every group
         await pilot.press("end")
         await settle(pilot)
-        assert listing.cursor == groups - 1
+        assert listing.cursor_row == groups - 1
         last = screen.table.row(groups - 1, named=True)
         assert listing.row_text(groups - 1).startswith(last["key"])
         await pilot.press("enter")
@@ -112,18 +112,18 @@ async def test_breakdown_keys_move_the_cursor_over_the_groups(tmp_path: Path) ->
         await pilot.press("down", "down", "pagedown")
         await settle(pilot)
         page = listing.size.height - 1
-        assert listing.cursor == 2 + page
+        assert listing.cursor_row == 2 + page
         top = listing.scroll_offset.y
-        assert top <= listing.cursor < top + listing.size.height
+        assert top <= listing.cursor_row < top + listing.size.height
         await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
         await settle(pilot)
-        assert listing.row_text(listing.cursor)  # formatted on the way
+        assert listing.row_text(listing.cursor_row)  # formatted on the way
         await pilot.press("home")
         await settle(pilot)
-        assert listing.cursor == 0 and listing.scroll_offset.y == 0
+        assert listing.cursor_row == 0 and listing.scroll_offset.y == 0
         await pilot.press("up")
         await settle(pilot)
-        assert listing.cursor == 0
+        assert listing.cursor_row == 0
 
 
 async def test_breakdown_by_picked_dimension_sort_and_save(

@@ -20,8 +20,8 @@ from itrac_tui.core.read import (
     RAGGED_REASON,
     XlsxError,
     first_line,
+    flag_ragged,
     is_xlsx,
-    overlong_after,
     read_xlsx_sheet,
     with_extra_header,
 )
@@ -178,13 +178,8 @@ def _read_csv_raw(
         )
     except Exception as exc:  # polars raises several error types for broken CSV
         raise InputError(f"{path.name}: cannot read as CSV ({first_line(exc)})") from None
-    extra = df.get_column(df.columns[-1]).is_not_null()
     width = len(candidates[header_idx]) if header_idx < len(candidates) else df.width - 1
-    longer = overlong_after(data, delim, width, header_idx)  # its extra field may be empty
-    if longer.len() == df.height:
-        extra = extra | longer
-    df = df.drop(df.columns[-1]).with_columns(extra.alias(RAGGED_COL))
-    return df, header_idx + 2, detected
+    return flag_ragged(df, data, delim, width, header_idx), header_idx + 2, detected
 
 
 def _read_xlsx_raw(
@@ -317,9 +312,7 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         .then(pl.lit("not an entry number (expected FFF-NNNNNNN-C, dashes optional)"))
     )
     amount_problem = (
-        pl.when(pl.col("_ragged"))
-        .then(pl.lit(RAGGED_REASON))
-        .when(_is_blank(pl.col(a_col)))
+        pl.when(_is_blank(pl.col(a_col)))
         .then(pl.lit("blank amount"))
         .when(pl.col("_abad").is_not_null())
         .then(pl.col("_abad"))
@@ -341,6 +334,7 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
             _raw=raw_text,
         )
         .with_columns(
+            _r=pl.when("_ragged").then(pl.lit(RAGGED_REASON)),
             _e=entry_problem,
             _a=amount_problem,
             _x=pl.col("_xbad"),
@@ -366,13 +360,13 @@ def _normalise_ap(raw: pl.DataFrame, first_row: int, used: dict[str, str], file:
         .then(pl.col(a_col))
         .otherwise(pl.col(i_col or a_col))
     )
-    bad = pl.col("_e").is_not_null() | pl.col("_a").is_not_null() | pl.col("_x").is_not_null()
+    bad = pl.any_horizontal(pl.col("_r", "_e", "_a", "_x").is_not_null())
     rejected = df.filter(bad).select(
         source_file=pl.lit(file),
         source_row="source_row",
         column=problem_col,
         value=problem_value.fill_null(""),
-        reason=pl.when("_ragged").then(pl.col("_a")).otherwise(pl.coalesce("_e", "_a", "_x")),
+        reason=pl.coalesce("_r", "_e", "_a", "_x"),
         raw="_raw",
     )
     good = df.filter(~bad)

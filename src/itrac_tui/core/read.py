@@ -309,15 +309,23 @@ def _csv(
     )
 
 
+def _line_start(data: bytes, line: int) -> int:
+    """Index where line `line` (from 0) of `data` starts, -1 when it has fewer lines."""
+    start = 0
+    for _ in range(line):
+        start = data.find(b"\n", start) + 1
+        if start == 0:
+            return -1
+    return start
+
+
 def with_extra_header(data: bytes, delimiter: str, header_line: int = 0) -> bytes:
     """The file with one more field on its header line (line `header_line`, from 0), so a row
     with more fields than the header shows (its overflow lands in that column, EXTRA_COLUMN)
     instead of being silently cut."""
-    start = 0
-    for _ in range(header_line):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return data
+    start = _line_start(data, header_line)
+    if start < 0:
+        return data
     cut = data.find(b"\n", start)
     cut = len(data) if cut < 0 else cut
     if cut > start and data[cut - 1 : cut] == b"\r":
@@ -441,15 +449,24 @@ def extra_fields(block: bytes, delimiter: str, width: int) -> pl.Series:
 def overlong_after(data: bytes, delimiter: str, width: int, header_line: int = 0) -> pl.Series:
     """overlong() of the records of a whole file's `data` after its header record (on line
     `header_line`, from 0; the lines before it are not records)."""
-    start = 0
-    for _ in range(header_line):
-        start = data.find(b"\n", start) + 1
-        if start == 0:
-            return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
-    end = _header_end(data[start:])
+    start = _line_start(data, header_line)
+    end = _header_end(data[start:]) if start >= 0 else -1
     if end < 0 or start + end + 1 >= len(data):
         return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
     return overlong(extra_fields(data[start + end + 1 :], delimiter, width)).alias(RAGGED_COL)
+
+
+def flag_ragged(
+    df: pl.DataFrame, data: bytes, delimiter: str, width: int, header_line: int = 0
+) -> pl.DataFrame:
+    """`df`, read from `data` (with_extra_header's, truncating) with the extra field as its last
+    column, with that column replaced by RAGGED_COL: the rows with a field beyond the header's
+    `width`, the extra field filled or empty (overlong_after)."""
+    extra = df.get_column(df.columns[-1]).is_not_null()
+    longer = overlong_after(data, delimiter, width, header_line)
+    if longer.len() == df.height:
+        extra = extra | longer
+    return df.drop(df.columns[-1]).with_columns(extra.alias(RAGGED_COL))
 
 
 def overlong(extra: pl.Series) -> pl.Series:
@@ -495,11 +512,8 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
                 extra_at = len(sniffed.headers)
                 cols = None if wanted is None else [*wanted, extra_at]
                 df = _csv(data, sniffed, cols, True)
-                extra = df.get_column(df.columns[-1]).is_not_null()
-                longer = _overlong_rows(path, sniffed, data)  # the extra field may be empty
-                if longer is not None and longer.len() == df.height:
-                    extra = extra | longer
-                df = df.drop(df.columns[-1]).with_columns(extra.alias(RAGGED_COL))
+                lf = data.replace(b"\r", b"\n") if sniffed.line_end == "\r" else data
+                df = flag_ragged(df, lf, sniffed.delimiter, len(sniffed.headers))
             else:
                 raise
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -507,33 +521,6 @@ def read_csv_file(path: Path, sniffed: Sniffed, columns: list[str] | None = None
     picked = names if wanted is None else [names[i] for i in wanted]
     df = df.rename(dict(zip(df.columns[: len(picked)], picked, strict=True)))
     return df.with_row_index(ROW_COL, offset=2).with_columns(pl.col(ROW_COL).cast(pl.Int64))
-
-
-CHECK_BLOCK_BYTES = 8 << 20  # the file is checked for over-long rows this many bytes at a time
-
-
-def _overlong_rows(path: Path, sniffed: Sniffed, data: bytes | None) -> pl.Series | None:
-    """Which data rows have more fields than the export's rows have (overlong), counted with
-    empty fields, so that polars' reading (which sees only a filled extra field, and none at
-    all when only some columns are read) cannot shift one; None when there is no telling."""
-    width = len(sniffed.headers)
-    if data is None and sniffed.line_end == "\r":
-        data = path.read_bytes().replace(b"\r", b"\n")
-    if data is not None:
-        if sniffed.line_end == "\r":
-            data = data.replace(b"\r", b"\n")
-        return overlong_after(data, sniffed.delimiter, width)
-    else:
-        try:
-            parts = [
-                extra_fields(block, sniffed.delimiter, width)
-                for block in record_blocks(path, CHECK_BLOCK_BYTES)
-            ]
-        except (NotBlockwise, OSError, pl.exceptions.PolarsError):
-            return None
-    if not parts:
-        return pl.Series(RAGGED_COL, [], dtype=pl.Boolean)
-    return overlong(pl.concat(parts)).alias(RAGGED_COL)
 
 
 class XlsxError(InputError):

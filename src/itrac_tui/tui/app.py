@@ -121,11 +121,14 @@ class ItracApp(App[int]):
         """Keys (and pastes) one at a time: while the effect of one key (a dialog opening, focus
         moving to the next field) is still being handled, the next ones wait for it, so a burst
         lands where a slow typist's keys would."""
-        if isinstance(event, events.Key) and not event.is_forwarded and _escape_then(event):
+        if (
+            isinstance(event, events.Key)
+            and not event.is_forwarded
+            and (key := _escape_then(event))
+        ):
             # Escape and a letter in one burst arrive as one Alt+letter (the terminal's Meta
             # prefix); the app binds no Alt keys, so they are the two keys they were typed as
             await self.on_event(events.Key("escape", "\x1b"))
-            key = _escape_then(event)
             await self.on_event(events.Key(key, key))
             return
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:

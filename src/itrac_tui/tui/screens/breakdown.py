@@ -330,11 +330,6 @@ class BreakdownScreen(Screen):
             )
         return texts
 
-    @property
-    def group_count(self) -> int:
-        """How many groups the breakdown has."""
-        return 0 if self._rows is None else self._rows.height
-
     def on_row_list_selected(self, event: RowList.Selected) -> None:
         """Enter: filter the grid to the group and go back to it."""
         event.stop()

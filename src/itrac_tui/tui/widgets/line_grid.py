@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from itrac_tui.tui.format import WHOLE_COLUMNS, cell, label
+from itrac_tui.tui.widgets.row_moves import RowMoves
 
 _SAMPLE_ROWS = 200  # rows sampled to size columns
 _MAX_WIDTH = 36
@@ -25,7 +26,7 @@ FROZEN_COLUMNS = ("entry_number", "line_no")  # stay at the left when scrolling 
 _GAP = 1
 
 
-class LineGrid(ScrollView, can_focus=True):
+class LineGrid(RowMoves, ScrollView, can_focus=True):
     """Rows of a frame, one per terminal line, with a sticky header and a row/column cursor."""
 
     BINDINGS = [
@@ -436,18 +437,6 @@ class LineGrid(ScrollView, can_focus=True):
         elif row >= top + body:
             self.scroll_to(y=row - body + 1, animate=False, immediate=True)
 
-    def _move(self, delta: int) -> None:
-        if self.row_count:
-            self.cursor_row = max(0, min(self.row_count - 1, self.cursor_row + delta))
-
-    def action_cursor_up(self) -> None:
-        """Move up one row."""
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        """Move down one row."""
-        self._move(1)
-
     def action_cursor_left(self) -> None:
         """Move to the previous column."""
         self.cursor_col = max(0, self.cursor_col - 1)
@@ -455,22 +444,6 @@ class LineGrid(ScrollView, can_focus=True):
     def action_cursor_right(self) -> None:
         """Move to the next column."""
         self.cursor_col = min(max(len(self.columns) - 1, 0), self.cursor_col + 1)
-
-    def action_page_up(self) -> None:
-        """Move up one page."""
-        self._move(-max(self.body_rows - 1, 1))
-
-    def action_page_down(self) -> None:
-        """Move down one page."""
-        self._move(max(self.body_rows - 1, 1))
-
-    def action_top(self) -> None:
-        """Jump to the first row."""
-        self._move(-self.row_count)
-
-    def action_bottom(self) -> None:
-        """Jump to the last row."""
-        self._move(self.row_count)
 
     def action_select(self) -> None:
         """Open the row under the cursor."""

@@ -16,6 +16,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from itrac_tui.tui.widgets.row_moves import RowMoves
+
 # rows start..start+count as display text (one line each)
 RowFormatter = Callable[[int, int], list[str]]
 
@@ -24,7 +26,7 @@ def _no_rows(_start: int, _count: int) -> list[str]:
     return []
 
 
-class RowList(ScrollView, can_focus=True):
+class RowList(RowMoves, ScrollView, can_focus=True):
     """Rows of text from a formatter, a page or two formatted at a time; Enter selects."""
 
     BINDINGS = [
@@ -52,14 +54,7 @@ class RowList(ScrollView, can_focus=True):
     RowList:focus > .row-list--cursor { background: $primary 50%; text-style: bold; }
     """
 
-    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor moved to a row."""
-
-        row_list: RowList
-        index: int
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
 
     @dataclass
     class Selected(Message):
@@ -81,7 +76,7 @@ class RowList(ScrollView, can_focus=True):
         self._window = (0, [])
         self.virtual_size = Size(0, count)  # rows are cut to the width: no sideways scrolling
         self.scroll_to(y=0, animate=False, immediate=True)
-        self.cursor = 0
+        self.cursor_row = 0
         self.refresh()
 
     def clear(self) -> None:
@@ -111,7 +106,9 @@ class RowList(ScrollView, can_focus=True):
         if row >= self._count:
             return Strip.blank(width, base)
         style = (
-            base + self.get_component_rich_style("row-list--cursor") if row == self.cursor else base
+            base + self.get_component_rich_style("row-list--cursor")
+            if row == self.cursor_row
+            else base
         )
         return Strip([Segment(set_cell_size(self.row_text(row), width), style)], width)
 
@@ -120,8 +117,8 @@ class RowList(ScrollView, can_focus=True):
         """Rows on screen."""
         return max(self.scrollable_content_region.height, 1)
 
-    def watch_cursor(self, old: int, new: int) -> None:
-        """Keep the cursor row on screen, repaint the two rows that changed, and say so."""
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        """Keep the cursor row on screen and repaint the two rows that changed."""
         top = self.scroll_offset.y
         body = self.body_rows
         if new < top:
@@ -134,43 +131,13 @@ class RowList(ScrollView, can_focus=True):
                     self.refresh(Region(0, row - top, self.size.width, 1))
         else:
             self.refresh()
-        if self._count:
-            self.post_message(self.Highlighted(self, new))
 
     def on_resize(self) -> None:
         """Format again for the new page size and width."""
         self._window = (0, [])
         self.virtual_size = Size(0, self._count)
 
-    def _move(self, delta: int) -> None:
-        if self._count:
-            self.cursor = max(0, min(self._count - 1, self.cursor + delta))
-
-    def action_cursor_up(self) -> None:
-        """Up one row."""
-        self._move(-1)
-
-    def action_cursor_down(self) -> None:
-        """Down one row."""
-        self._move(1)
-
-    def action_page_up(self) -> None:
-        """Up one page."""
-        self._move(-max(self.body_rows - 1, 1))
-
-    def action_page_down(self) -> None:
-        """Down one page."""
-        self._move(max(self.body_rows - 1, 1))
-
-    def action_top(self) -> None:
-        """To the first row."""
-        self._move(-self._count)
-
-    def action_bottom(self) -> None:
-        """To the last row, however many there are."""
-        self._move(self._count)
-
     def action_select(self) -> None:
         """Select the row under the cursor."""
         if self._count:
-            self.post_message(self.Selected(self, self.cursor))
+            self.post_message(self.Selected(self, self.cursor_row))
