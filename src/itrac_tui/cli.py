@@ -19,6 +19,7 @@ from datetime import date
 from typing import NoReturn, TextIO
 
 from itrac_tui import __version__
+from itrac_tui.allocator import keep_freed_blocks
 from itrac_tui.core.errors import printable
 
 COMMANDS = ("scan", "export", "reconcile")
@@ -270,6 +271,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if argv is None:
         signal.signal(signal.SIGTERM, _terminate)
+        keep_freed_blocks()
     if args_list and args_list[0] in COMMANDS:
         with _headless_streams():
             try:

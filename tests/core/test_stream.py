@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from pathlib import Path
 
@@ -100,6 +101,26 @@ def test_blocks_end_at_record_ends(
     monkeypatch.setattr(stream, "BLOCK_BYTES", block_bytes)
     export = stream.streamed_export([path], load_rules(), AS_OF, chunk_rows=90, min_bytes=0)
     assert export is not None  # really streamed
+    assert summarise(export.lines, AS_OF, export).to_json() == whole(path)
+
+
+def test_blocks_parsed_out_of_order_are_taken_in_order(
+    dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocks are parsed side by side and finish in any order; the rows are taken in file
+    order (each block's first rows would otherwise land in another chunk's entries)."""
+    (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv")
+    parse, calls = stream._parse, iter(range(1 << 30))
+
+    def uneven(*args: object, **kwargs: object) -> pl.DataFrame:
+        if next(calls) % 2 == 0:  # every other block is slow: the next one finishes first
+            time.sleep(0.02)
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stream, "_parse", uneven)
+    monkeypatch.setattr(stream, "BLOCK_BYTES", 2048)
+    export = stream.streamed_export([path], load_rules(), AS_OF, chunk_rows=90, min_bytes=0)
+    assert export is not None
     assert summarise(export.lines, AS_OF, export).to_json() == whole(path)
 
 

@@ -14,6 +14,8 @@ than the header, an entry met again after others) falls back to the whole-file r
 from __future__ import annotations
 
 import io
+import itertools
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -58,8 +60,9 @@ from itrac_tui.core.rules import Rules
 
 CHUNK_ROWS = 150_000  # rows assembled at a time; the working set scales with this, not the file
 STREAM_MIN_BYTES = 64 << 20  # smaller files are read whole (no gain in streaming them)
-BLOCK_BYTES = 8 << 20  # the file is read and parsed this many bytes at a time
-AHEAD_BLOCKS = 6  # blocks parsed ahead (about a chunk) while the chunk before is assembled
+BLOCK_BYTES = 4 << 20  # the file is read and parsed this many bytes at a time
+PARSERS = 2  # blocks parsed at once (the parse releases the GIL)
+AHEAD_BLOCKS = 12  # blocks parsed ahead (about a chunk) while the chunk before is assembled
 # what summarise() and the interest notice read of a line
 SLIM_COLUMNS = (
     "entry_number",
@@ -200,19 +203,28 @@ def entry_batches(
     pending: list[pl.DataFrame] = []
     held = 0  # rows in pending
     row = 2  # the header is row 1
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    taken = threading.Lock()
+    count = itertools.count()
+    with ThreadPoolExecutor(max_workers=PARSERS) as pool:
 
-        def task() -> pl.DataFrame | None:
-            block = next(blocks, None)  # read and parsed in the one worker thread, in order
-            return (
+        def task() -> tuple[int, pl.DataFrame | None]:
+            with taken:  # blocks are taken in file order, numbered, then parsed side by side
+                block, seq = next(blocks, None), next(count)
+            return seq, (
                 None
                 if block is None
                 else _parse(block, sniffed, names, wanted, coded, money, zero_words, entry)
             )
 
         ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
-        while (batch := ahead.popleft().result()) is not None:
-            ahead.append(pool.submit(task))
+        parsed: dict[int, pl.DataFrame | None] = {}
+        for want in itertools.count():
+            while want not in parsed:
+                seq, result = ahead.popleft().result()
+                parsed[seq] = result
+                ahead.append(pool.submit(task))
+            if (batch := parsed.pop(want)) is None:
+                break
             batch = batch.with_row_index(ROW_COL, offset=row)
             row += batch.height
             pending.append(batch)
