@@ -101,7 +101,7 @@ def _by_unique_with(
     if index is None and cells.null_count() == df.height:  # a blank (or absent) column
         blank = compute(pl.Series(src, [None], dtype=pl.String).to_frame())
         return df.hstack([blank.get_column(n).new_from_index(0, df.height) for n in names])
-    if df.schema[src] == pl.Categorical and index is None:
+    if isinstance(df.schema[src], pl.Categorical) and index is None:
         return _by_values(df, [(src, names, compute)], codes)
     firsts, run = _runs(df.get_column(src))
     keys = firsts if firsts.len() * 2 <= df.height else df.get_column(src)
@@ -134,7 +134,7 @@ def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None
     coded: list[Lookup] = []
     for src, names, compute in lookups:
         cells = df.get_column(src)
-        if cells.dtype == pl.Categorical and cells.null_count() < df.height:
+        if isinstance(cells.dtype, pl.Categorical) and cells.null_count() < df.height:
             coded.append((src, names, compute))
         else:
             df = _by_unique_with(df, src, names, compute, codes=codes)
@@ -267,7 +267,7 @@ def _derive(df: pl.DataFrame, rules: Rules, codes: CodeTables | None) -> pl.Data
         if made[0] in df.columns:  # read already (core.stream reads money as it parses)
             continue
         money = partial(_money, src=canon(field), made=made, zero_words=rules.zero_words)
-        if df.schema[canon(field)] == pl.Categorical:  # each distinct amount is read once
+        if isinstance(df.schema[canon(field)], pl.Categorical):  # each distinct amount is read once
             lookups.append((canon(field), made, money))
         else:
             df = money(df, unwrapped=True)

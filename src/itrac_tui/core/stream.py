@@ -76,9 +76,9 @@ SLIM_COLUMNS = (
 )
 
 
-# fields with few distinct values, read as categories (assembly normalises each value once)
+# fields with few distinct values, read as categories (assembly normalises each value once);
+# amounts are too varied to gain (a line's value is most often its own)
 CODED_FIELDS = (
-    "entered_value",  # a line's value repeats on its rows; the duties are too varied to gain
     "line_number",
     "hts",
     "ch99_hts",
@@ -128,9 +128,8 @@ def streamed_export(
 def _parse(
     block: bytes,
     sniffed: Sniffed,
-    names: list[str],
+    schema: dict[str, pl.DataType],
     wanted: list[str],
-    coded: list[str],
     money: dict[str, str],
     zero_words: tuple[str, ...],
     entry: str,
@@ -141,10 +140,6 @@ def _parse(
     reading keeps longer rows whole and rejects them, and reads shorter ones) and no wanted
     cell holds a line end."""
     mark = END_COLUMNS[0]  # each record's end mark lands here when it has the header's fields
-    # the coded columns read as categories (no cast after), the others as text
-    schema: dict[str, pl.DataType | type[pl.DataType]] = {
-        c: pl.Categorical if c in coded else pl.String for c in [*names, mark]
-    }
     marked, records = mark_record_ends(block, sniffed.delimiter)
     try:
         df = (
@@ -197,8 +192,14 @@ def entry_batches(
         raise Declined
     wanted = sorted(set(match.mapping.values()))
     entry = match.mapping["entry_number"]
-    coded = sorted({match.mapping[f] for f in CODED_FIELDS if f in match.mapping})
+    coded = {match.mapping[f] for f in CODED_FIELDS if f in match.mapping}
     money = {f: h for f, h in match.mapping.items() if f in MONEY_FIELDS and h not in coded}
+    # the coded columns read as categories (no cast after), each its own (small, fast to look
+    # up; not the global categories, which would keep every value met), the others as text
+    schema: dict[str, pl.DataType] = {
+        c: pl.Categorical(pl.Categories.random()) if c in coded else pl.String()
+        for c in [*names, END_COLUMNS[0]]
+    }
     blocks = record_blocks(path, BLOCK_BYTES)
     pending: list[pl.DataFrame] = []
     held = 0  # rows in pending
@@ -213,7 +214,7 @@ def entry_batches(
             return seq, (
                 None
                 if block is None
-                else _parse(block, sniffed, names, wanted, coded, money, zero_words, entry)
+                else _parse(block, sniffed, schema, wanted, money, zero_words, entry)
             )
 
         ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
