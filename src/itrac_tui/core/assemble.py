@@ -226,7 +226,7 @@ def entry_numbers(df: pl.DataFrame, src: str = canon("entry_number")) -> pl.Data
     if odd.len():
         fixed = cells.gather(odd).to_frame().select(nz.entry_number(pl.col(cells.name)))
         out = out.scatter(odd, fixed.to_series())
-    return df.with_columns(out)
+    return df.with_columns(out) if "_entry" in df.columns else df.hstack([out])
 
 
 def _unwrap(df: pl.DataFrame) -> pl.DataFrame:

@@ -159,40 +159,48 @@ def with_money(
     The everyday forms are read by one exact decimal cast; only the other cells (blank-padded,
     more decimals, credits, words, junk) go through the full staged parser.
     """
-    v = pl.col("v")
+    height = df.height
 
-    def all_read(values: pl.Series | pl.Expr) -> pl.DataFrame:
+    def put(columns: list[pl.Series]) -> pl.DataFrame:
+        """`df` with `columns` added as they are (no query: this runs once per block)."""
+        if any(c.name in df.columns for c in columns):
+            return df.with_columns(columns)
+        return df.hstack(columns)
+
+    def repeat(value: object, dtype: pl.DataType) -> pl.Series:
+        return pl.Series([value], dtype=dtype).new_from_index(0, height)
+
+    def all_read(values: pl.Series) -> pl.DataFrame:
         """`df` with every cell's cents in `values`: nothing invalid, nothing rounded."""
-        out = [values.alias(cents), pl.lit(False).alias(invalid)]
+        out = [values.alias(cents), repeat(False, pl.Boolean()).alias(invalid)]
         if reason:
-            out.append(pl.lit(None, dtype=pl.String).alias(reason))
+            out.append(repeat(None, pl.String()).alias(reason))
         if rounded:
-            out.append(pl.lit(False).alias(rounded))
-        return df.with_columns(out)
+            out.append(repeat(False, pl.Boolean()).alias(rounded))
+        return put(out)
 
-    if df.get_column(src).null_count() == df.height:  # a blank (or absent) column: no money
-        return all_read(pl.lit(None, dtype=pl.Int64))
-    first = df.select(v=pl.col(src).cast(pl.String))
-    num = v.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
-    first = first.with_columns(
-        num=pl.when(v.str.contains(_FAST_RE)).then(num),
-        neg=v.str.starts_with("-") | v.str.starts_with("(") | v.str.starts_with("$-"),
-    )
-    n = pl.col("num")
+    if df.get_column(src).null_count() == height:  # a blank (or absent) column: no money
+        return all_read(repeat(None, pl.Int64()))
+    v = pl.col("v")
+    text = pl.col(src).cast(pl.String)
+    num = text.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
+    num = pl.when(text.str.contains(_FAST_RE)).then(num)
+    neg = text.str.starts_with("-") | text.str.starts_with("(") | text.str.starts_with("$-")
     magnitude = (
-        pl.when(n.str.len_bytes() <= _FAST_MAX_LEN)
-        .then(n)
+        pl.when(num.str.len_bytes() <= _FAST_MAX_LEN)
+        .then(num)
         .cast(pl.Decimal(18, 2), strict=False)
         .to_physical()
         .cast(pl.Int64)
     )
-    first = first.select("v", c=pl.when("neg").then(-magnitude).otherwise(magnitude))
+    first = df.select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
     cents_s = first.get_column("c")
-    odd = first.with_row_index("i").filter((v.str.len_bytes() > 0) & pl.col("c").is_null())
-    if odd.height == 0:  # every cell read by the cast (or blank)
+    unread = first.get_column("v").str.len_bytes().gt(0) & cents_s.is_null()
+    if not unread.any():  # every cell read by the cast (or blank)
         return all_read(cents_s)
-    reason_s = pl.repeat(None, df.height, dtype=pl.String, eager=True)
-    rounded_s = pl.repeat(False, df.height, dtype=pl.Boolean, eager=True)
+    odd = first.with_row_index("i").filter(unread)
+    reason_s = repeat(None, pl.String())
+    rounded_s = repeat(False, pl.Boolean())
     for stage in _stages(v, _zero_words(zero_words)):
         odd = odd.with_columns(**{f"__m_{k}": e for k, e in stage.items()})
     idx = odd.get_column("i")
@@ -204,7 +212,7 @@ def with_money(
         out.append(reason_s.alias(reason))
     if rounded:
         out.append(rounded_s.alias(rounded))
-    return df.with_columns(out)
+    return put(out)
 
 
 def parse_money(

@@ -157,9 +157,8 @@ def _parse(
     except pl.exceptions.PolarsError:
         raise Declined from None  # e.g. a non-UTF-8 byte, a row far longer than the header
     del marked
-    if not df.get_column(mark).eq_missing(END_MARK).all():
+    if not df.drop_in_place(mark).eq_missing(END_MARK).all():
         raise Declined
-    df = df.drop(mark)
     if df.height != records and any(  # a line end inside quotes took a mark into a cell
         df.get_column(c).cast(pl.String).str.contains(END_MARK, literal=True).any() for c in wanted
     ):
