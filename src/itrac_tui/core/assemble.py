@@ -893,13 +893,16 @@ def _entry_fields(used: pl.DataFrame, rules: Rules, codes: CodeTables | None) ->
         "_w_drawback": pl.Boolean,
         "_pclosed": pl.Boolean,
     }
-    for field, outs in outputs.items():
-        if field in present:  # once per distinct value (flags and statuses have a handful)
-            ent = _by_unique(ent, canon(field), outs, codes=codes)
-        else:
-            ent = ent.with_columns(
-                pl.lit(None, dtype=absent.get(name, pl.String)).alias(name) for name in outs
-            )
+    # once per distinct value (flags and statuses have a handful), the fields in one pass
+    ent = _by_values(
+        ent, [_lookup(canon(f), outs) for f, outs in outputs.items() if f in present], codes
+    )
+    ent = ent.with_columns(
+        pl.lit(None, dtype=absent.get(name, pl.String)).alias(name)
+        for field, outs in outputs.items()
+        if field not in present
+        for name in outs
+    )
     false = pl.lit(False)
     return ent.select(
         "_eid",
