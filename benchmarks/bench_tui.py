@@ -235,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         "--whole", action="store_true", help="read every column at load (no lazy file columns)"
     )
     args = parser.parse_args(argv)
+    from itrac_tui.allocator import keep_freed_blocks
+
+    keep_freed_blocks()  # as the app's entry point does (cli.main), before anything is read
     if args.whole:
         from itrac_tui.tui.app import ItracApp
 

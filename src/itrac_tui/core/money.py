@@ -182,7 +182,9 @@ def with_money(
     if df.get_column(src).null_count() == height:  # a blank (or absent) column: no money
         return all_read(repeat(None, pl.Int64()))
     v = pl.col("v")
-    text = pl.col(src).cast(pl.String)
+    cells = df.get_column(src)
+    texts = cells.to_frame() if cells.dtype == pl.String else cells.cast(pl.String).to_frame()
+    text = pl.col(src)  # cast once: the expression below reads it five times
     num = text.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
     num = pl.when(text.str.contains(_FAST_RE)).then(num)
     neg = text.str.starts_with("-") | text.str.starts_with("(") | text.str.starts_with("$-")
@@ -193,7 +195,11 @@ def with_money(
         .to_physical()
         .cast(pl.Int64)
     )
-    first = df.select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
+    first = (
+        texts.lazy()
+        .select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
+        .collect()
+    )
     cents_s = first.get_column("c")
     unread = first.get_column("v").str.len_bytes().gt(0) & cents_s.is_null()
     if not unread.any():  # every cell read by the cast (or blank)
