@@ -142,9 +142,15 @@ def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None
         return df
     codes = codes or CodeTables()
     sources = list(dict.fromkeys(src for src, _, _ in coded))
-    found = df.select(
-        pl.col(src).to_physical().unique().implode().alias(str(i)) for i, src in enumerate(sources)
-    ).row(0)
+    found = (
+        df.lazy()  # the columns side by side (an eager select takes them one by one)
+        .select(
+            pl.col(src).to_physical().unique().implode().alias(str(i))
+            for i, src in enumerate(sources)
+        )
+        .collect()
+        .row(0)
+    )
     present = dict(zip(sources, found, strict=True))
     gathers: list[pl.Expr] = []
     for src, names, compute in coded:
@@ -796,18 +802,22 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         ch99_code=nz.ch99_display(pl.col("_code")),
     )
     comps = comps.join(codes, on="_code", how="left", maintain_order="left")
-    return comps.select(
-        "line_id",
-        "entry_number",
-        "line_no",
-        "ch99_code",
-        "program",
-        pl.col("program").is_in(ieepa_ids).alias("ieepa"),
-        pl.col("program").is_in(refundable_ids).alias("refundable"),
-        pl.col("duty_cents").cast(pl.Int64),
-        pl.col("entered_value_cents").cast(pl.Int64),
-        "source_file",
-        "source_row",
+    return (
+        comps.lazy()
+        .select(
+            "line_id",
+            "entry_number",
+            "line_no",
+            "ch99_code",
+            "program",
+            pl.col("program").is_in(ieepa_ids).alias("ieepa"),
+            pl.col("program").is_in(refundable_ids).alias("refundable"),
+            pl.col("duty_cents").cast(pl.Int64),
+            pl.col("entered_value_cents").cast(pl.Int64),
+            "source_file",
+            "source_row",
+        )
+        .collect()
     )
 
 

@@ -141,9 +141,9 @@ def with_interest(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> pl.DataF
     q, r = product // scale, product % scale  # floor division: 0 <= r < scale
     up = (2 * r > scale) | ((2 * r == scale) & (q % 2 == 1))
     interest = (q + up.cast(pl.Int128)).cast(pl.Int64)
-    return (
-        lines.with_columns(k.alias("_k")).with_columns(interest.alias(INTEREST_COLUMN)).drop("_k")
-    )
+    # lazily: the product and its quotient are shared by the rounding, computed once so
+    added = lines.lazy().with_columns(k.alias("_k")).with_columns(interest.alias(INTEREST_COLUMN))
+    return added.drop("_k").collect()
 
 
 def interest_notice(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> Warning_ | None:

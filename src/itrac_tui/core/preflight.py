@@ -96,7 +96,10 @@ def preflight_flags(lines: pl.DataFrame, components: pl.DataFrame, cape: CapeRul
         ).alias("_row_value"),
     ).join(facts, on="line_id", how="left")
     pairs = comps.select("_code", "_day").unique()
-    pairs = pairs.with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day")))
+    # lazily: each heading's match is shared by its checks, computed once so
+    pairs = (
+        pairs.lazy().with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day"))).collect()
+    )
     comps = comps.join(pairs, on=["_code", "_day"], how="left", nulls_equal=True)
     tol = pl.lit(_scaled(cape.rate_tolerance), dtype=pl.Int128)
     value = pl.col("_line_value").cast(pl.Int128)

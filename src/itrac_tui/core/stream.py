@@ -287,11 +287,16 @@ def assembled_chunks(
         )
         read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in chunk.columns]
         read.append("_entry")
-        raw = chunk.with_columns(
-            pl.col(ROW_COL).cast(pl.Int64),
-            *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
-            pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
-        ).select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
+        raw = (
+            chunk.lazy()
+            .with_columns(
+                pl.col(ROW_COL).cast(pl.Int64),
+                *[pl.col(h).alias(canon(f)) for f, h in match.mapping.items()],
+                pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
+            )
+            .select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
+            .collect()
+        )
         rows = chunk.height
         del chunk
         handed = [raw]
