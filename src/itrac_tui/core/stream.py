@@ -17,7 +17,7 @@ import io
 import itertools
 import threading
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -205,26 +205,18 @@ def entry_batches(
     row = 2  # the header is row 1
     taken = threading.Lock()
     count = itertools.count()
+
+    def task() -> tuple[int, pl.DataFrame | None]:
+        with taken:  # blocks are taken in file order, numbered, then parsed side by side
+            block, seq = next(blocks, None), next(count)
+        return seq, (
+            None
+            if block is None
+            else _parse(block, sniffed, schema, wanted, money, zero_words, entry)
+        )
+
     with ThreadPoolExecutor(max_workers=PARSERS) as pool:
-
-        def task() -> tuple[int, pl.DataFrame | None]:
-            with taken:  # blocks are taken in file order, numbered, then parsed side by side
-                block, seq = next(blocks, None), next(count)
-            return seq, (
-                None
-                if block is None
-                else _parse(block, sniffed, schema, wanted, money, zero_words, entry)
-            )
-
-        ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
-        parsed: dict[int, pl.DataFrame | None] = {}
-        for want in itertools.count():
-            while want not in parsed:
-                seq, result = ahead.popleft().result()
-                parsed[seq] = result
-                ahead.append(pool.submit(task))
-            if (batch := parsed.pop(want)) is None:
-                break
+        for batch in _in_order(pool, task):
             batch = batch.with_row_index(ROW_COL, offset=row)
             row += batch.height
             pending.append(batch)
@@ -242,6 +234,27 @@ def entry_batches(
             del done
     if held:
         yield pl.concat(pending, rechunk=True)
+
+
+def _in_order(
+    pool: ThreadPoolExecutor, task: Callable[[], tuple[int, pl.DataFrame | None]]
+) -> Iterator[pl.DataFrame]:
+    """The parsed blocks in file order (AHEAD_BLOCKS tasks in flight, finishing in any order;
+    a task's number says which block it took), until a task finds no block left."""
+    ahead = deque(pool.submit(task) for _ in range(AHEAD_BLOCKS))
+    parsed: dict[int, pl.DataFrame | None] = {}
+    try:
+        for want in itertools.count():
+            while want not in parsed:
+                seq, result = ahead.popleft().result()
+                parsed[seq] = result
+                ahead.append(pool.submit(task))
+            if (batch := parsed.pop(want)) is None:
+                return
+            yield batch
+    finally:  # stopped early (declined): no more blocks are read
+        for waiting in ahead:
+            waiting.cancel()
 
 
 def _not_plain(cells: pl.Series) -> pl.Series:
