@@ -148,7 +148,7 @@ def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None
             pl.col(src).to_physical().unique().implode().alias(str(i))
             for i, src in enumerate(sources)
         )
-        .collect()
+        .collect(engine="in-memory")
         .row(0)
     )
     present = dict(zip(sources, found, strict=True))
@@ -817,7 +817,7 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
             "source_file",
             "source_row",
         )
-        .collect()
+        .collect(engine="in-memory")
     )
 
 

@@ -122,7 +122,7 @@ def classify(
         has_liquidation = _infer_has_liquidation(lines)
     checks = _checks(rules, as_of, has_liquidation)
     # lazily: the checks share their parts (zero duty, liquidated, days), computed once so
-    k = lines.lazy().select(_check_index(checks)).collect().to_series()
+    k = lines.lazy().select(_check_index(checks)).collect(engine="in-memory").to_series()
     pathway = pl.Series("pathway", [c[1] for c in checks], dtype=pl.String).gather(k)
     reason = pl.Series("reason", [c[2] for c in checks], dtype=pl.String).gather(k)
     liq = pl.col("liquidation_date")

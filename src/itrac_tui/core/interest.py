@@ -143,7 +143,7 @@ def with_interest(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> pl.DataF
     interest = (q + up.cast(pl.Int128)).cast(pl.Int64)
     # lazily: the product and its quotient are shared by the rounding, computed once so
     added = lines.lazy().with_columns(k.alias("_k")).with_columns(interest.alias(INTEREST_COLUMN))
-    return added.drop("_k").collect()
+    return added.drop("_k").collect(engine="in-memory")
 
 
 def interest_notice(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> Warning_ | None:

@@ -196,7 +196,9 @@ def with_money(
         .cast(pl.Int64)
     )
     first = (
-        texts.lazy().select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude)).collect()
+        texts.lazy()
+        .select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
+        .collect(engine="in-memory")
     )
     cents_s = first.get_column("c")
     unread = first.get_column("v").str.len_bytes().gt(0) & cents_s.is_null()

@@ -98,7 +98,9 @@ def preflight_flags(lines: pl.DataFrame, components: pl.DataFrame, cape: CapeRul
     pairs = comps.select("_code", "_day").unique()
     # lazily: each heading's match is shared by its checks, computed once so
     pairs = (
-        pairs.lazy().with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day"))).collect()
+        pairs.lazy()
+        .with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day")))
+        .collect(engine="in-memory")
     )
     comps = comps.join(pairs, on=["_code", "_day"], how="left", nulls_equal=True)
     tol = pl.lit(_scaled(cape.rate_tolerance), dtype=pl.Int128)

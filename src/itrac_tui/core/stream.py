@@ -308,7 +308,7 @@ def assembled_chunks(
                 pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
             )
             .select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
-            .collect()
+            .collect(engine="in-memory")  # its columns in one piece each (streaming cuts them)
         )
         rows = chunk.height
         del chunk
