@@ -152,7 +152,7 @@ def _parse(
                 raise_if_empty=False,
             )
             .select(*wanted, mark)
-            .collect()
+            .collect(engine="in-memory")  # a block is small: no pipeline of pieces for it
         )
     except pl.exceptions.PolarsError:
         raise Declined from None  # e.g. a non-UTF-8 byte, a row far longer than the header
