@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import date
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_blocks_parsed_out_of_order_are_taken_in_order(
     """Blocks are parsed side by side and finish in any order; the rows are taken in file
     order (each block's first rows would otherwise land in another chunk's entries)."""
     (path,), _ = write_export(dataset, "es003", tmp_path / "x.csv")
-    parse, calls = stream._parse, iter(range(1 << 30))
+    parse, calls = stream._parse, itertools.count()
 
     def uneven(*args: object, **kwargs: object) -> pl.DataFrame:
         if next(calls) % 2 == 0:  # every other block is slow: the next one finishes first

@@ -18,6 +18,7 @@ from itrac_tui.core import normalise as nz
 from itrac_tui.core.columns import ENTRY_FIELDS, FIELDS, MONEY_FIELDS, norm_header, norm_header_expr
 from itrac_tui.core.model import LINE_COLUMNS
 from itrac_tui.core.money import ensure_sums_fit
+from itrac_tui.core.queries import collected
 from itrac_tui.core.read import FILE_COL, RAGGED_COL, RAGGED_REASON, ROW_COL
 from itrac_tui.core.rules import KNOWN_STATUSES, Rules
 
@@ -142,15 +143,12 @@ def _by_values(df: pl.DataFrame, lookups: list[Lookup], codes: CodeTables | None
         return df
     codes = codes or CodeTables()
     sources = list(dict.fromkeys(src for src, _, _ in coded))
-    found = (
-        df.lazy()  # the columns side by side (an eager select takes them one by one)
-        .select(
+    found = collected(  # the columns side by side (an eager select takes them one by one)
+        df.lazy().select(
             pl.col(src).to_physical().unique().implode().alias(str(i))
             for i, src in enumerate(sources)
         )
-        .collect(engine="in-memory")
-        .row(0)
-    )
+    ).row(0)
     present = dict(zip(sources, found, strict=True))
     gathers: list[pl.Expr] = []
     for src, names, compute in coded:
@@ -802,9 +800,8 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
         ch99_code=nz.ch99_display(pl.col("_code")),
     )
     comps = comps.join(codes, on="_code", how="left", maintain_order="left")
-    return (
-        comps.lazy()
-        .select(
+    return collected(
+        comps.lazy().select(
             "line_id",
             "entry_number",
             "line_no",
@@ -817,7 +814,6 @@ def _components(used: pl.DataFrame, rules: Rules, files: list[str]) -> pl.DataFr
             "source_file",
             "source_row",
         )
-        .collect(engine="in-memory")
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import polars as pl
 
 from itrac_tui.core.interest import with_interest
+from itrac_tui.core.queries import collected
 from itrac_tui.core.rules import Rules
 
 _LIQUIDATED = ["LIQ", "RLQ", "FIN"]
@@ -121,8 +122,8 @@ def classify(
     if has_liquidation is None:
         has_liquidation = _infer_has_liquidation(lines)
     checks = _checks(rules, as_of, has_liquidation)
-    # lazily: the checks share their parts (zero duty, liquidated, days), computed once so
-    k = lines.lazy().select(_check_index(checks)).collect(engine="in-memory").to_series()
+    # the checks share their parts (zero duty, liquidated, days): computed once in a query
+    k = collected(lines.lazy().select(_check_index(checks))).to_series()
     pathway = pl.Series("pathway", [c[1] for c in checks], dtype=pl.String).gather(k)
     reason = pl.Series("reason", [c[2] for c in checks], dtype=pl.String).gather(k)
     liq = pl.col("liquidation_date")

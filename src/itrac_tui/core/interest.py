@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_EVEN, Context, Decimal
 import polars as pl
 
 from itrac_tui.core.model import Warning_
+from itrac_tui.core.queries import collected
 from itrac_tui.core.rates import CapeRules
 
 INTEREST_COLUMN = "interest_estimate_cents"
@@ -141,9 +142,9 @@ def with_interest(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> pl.DataF
     q, r = product // scale, product % scale  # floor division: 0 <= r < scale
     up = (2 * r > scale) | ((2 * r == scale) & (q % 2 == 1))
     interest = (q + up.cast(pl.Int128)).cast(pl.Int64)
-    # lazily: the product and its quotient are shared by the rounding, computed once so
+    # the product and its quotient are shared by the rounding: computed once in a query
     added = lines.lazy().with_columns(k.alias("_k")).with_columns(interest.alias(INTEREST_COLUMN))
-    return added.drop("_k").collect(engine="in-memory")
+    return collected(added.drop("_k"))
 
 
 def interest_notice(lines: pl.DataFrame, cape: CapeRules, as_of: date) -> Warning_ | None:

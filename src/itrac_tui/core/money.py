@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 import polars as pl
 
 from itrac_tui.core.errors import InputError
+from itrac_tui.core.queries import collected
 
 MAX_CENTS = 2**63 - 1
 MAX_DOLLAR_DIGITS = 17  # 99,999,999,999,999,999 dollars: beyond it int64 cents cannot hold
@@ -179,12 +180,11 @@ def with_money(
             out.append(repeat(False, pl.Boolean()).alias(rounded))
         return put(out)
 
-    if df.get_column(src).null_count() == height:  # a blank (or absent) column: no money
-        return all_read(repeat(None, pl.Int64()))
-    v = pl.col("v")
     cells = df.get_column(src)
+    if cells.null_count() == height:  # a blank (or absent) column: no money
+        return all_read(repeat(None, pl.Int64()))
     texts = cells.to_frame() if cells.dtype == pl.String else cells.cast(pl.String).to_frame()
-    text = pl.col(src)  # cast once: the expression below reads it five times
+    text = pl.col(src)  # cast once, above: the query below reads it five times
     num = text.str.strip_chars("$()-").str.replace_all(",", "", literal=True)
     num = pl.when(text.str.contains(_FAST_RE)).then(num)
     neg = text.str.starts_with("-") | text.str.starts_with("(") | text.str.starts_with("$-")
@@ -195,10 +195,8 @@ def with_money(
         .to_physical()
         .cast(pl.Int64)
     )
-    first = (
-        texts.lazy()
-        .select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
-        .collect(engine="in-memory")
+    first = collected(  # its parts (the text stripped, the magnitude) computed once
+        texts.lazy().select(v=text, c=pl.when(neg).then(-magnitude).otherwise(magnitude))
     )
     cents_s = first.get_column("c")
     unread = first.get_column("v").str.len_bytes().gt(0) & cents_s.is_null()
@@ -207,7 +205,7 @@ def with_money(
     odd = first.with_row_index("i").filter(unread)
     reason_s = repeat(None, pl.String())
     rounded_s = repeat(False, pl.Boolean())
-    for stage in _stages(v, _zero_words(zero_words)):
+    for stage in _stages(pl.col("v"), _zero_words(zero_words)):
         odd = odd.with_columns(**{f"__m_{k}": e for k, e in stage.items()})
     idx = odd.get_column("i")
     cents_s = cents_s.scatter(idx, odd.get_column("__m_cents"))

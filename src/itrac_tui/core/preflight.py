@@ -15,6 +15,7 @@ from typing import Any
 
 import polars as pl
 
+from itrac_tui.core.queries import collected
 from itrac_tui.core.rates import CapeRules
 
 PREFLIGHT_WARNINGS: tuple[str, ...] = ("code_not_in_force", "rate_outlier", "value_on_ieepa_row")
@@ -96,11 +97,9 @@ def preflight_flags(lines: pl.DataFrame, components: pl.DataFrame, cape: CapeRul
         ).alias("_row_value"),
     ).join(facts, on="line_id", how="left")
     pairs = comps.select("_code", "_day").unique()
-    # lazily: each heading's match is shared by its checks, computed once so
-    pairs = (
-        pairs.lazy()
-        .with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day")))
-        .collect(engine="in-memory")
+    # each heading's match is shared by its checks: computed once in a query
+    pairs = collected(
+        pairs.lazy().with_columns(_table_columns(cape, pl.col("_code"), pl.col("_day")))
     )
     comps = comps.join(pairs, on=["_code", "_day"], how="left", nulls_equal=True)
     tol = pl.lit(_scaled(cape.rate_tolerance), dtype=pl.Int128)

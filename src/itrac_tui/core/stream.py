@@ -42,6 +42,7 @@ from itrac_tui.core.load import export_notices, inspect_file
 from itrac_tui.core.model import Export
 from itrac_tui.core.money import ensure_sums_fit
 from itrac_tui.core.preflight import with_preflight
+from itrac_tui.core.queries import collected
 from itrac_tui.core.read import (
     END_COLUMNS,
     END_MARK,
@@ -142,7 +143,7 @@ def _parse(
     mark = END_COLUMNS[0]  # each record's end mark lands here when it has the header's fields
     marked, records = mark_record_ends(block, sniffed.delimiter)
     try:
-        df = (
+        df = collected(
             pl.scan_csv(
                 io.BytesIO(marked),
                 separator=sniffed.delimiter,
@@ -150,9 +151,7 @@ def _parse(
                 schema=schema,
                 missing_columns="insert",
                 raise_if_empty=False,
-            )
-            .select(*wanted, mark)
-            .collect(engine="in-memory")  # a block is small: no pipeline of pieces for it
+            ).select(*wanted, mark)
         )
     except pl.exceptions.PolarsError:
         raise Declined from None  # e.g. a non-UTF-8 byte, a row far longer than the header
@@ -300,7 +299,7 @@ def assembled_chunks(
         )
         read = [c for f in MONEY_FIELDS for c in money_outputs(f) if c in chunk.columns]
         read.append("_entry")
-        raw = (
+        raw = collected(
             chunk.lazy()
             .with_columns(
                 pl.col(ROW_COL).cast(pl.Int64),
@@ -308,7 +307,6 @@ def assembled_chunks(
                 pl.lit(0, dtype=pl.UInt16).alias(FILE_COL),
             )
             .select(ROW_COL, FILE_COL, *[canon(f) for f in match.mapping], *read)
-            .collect(engine="in-memory")  # its columns in one piece each (streaming cuts them)
         )
         rows = chunk.height
         del chunk
