@@ -8,6 +8,7 @@ written by the headless commands never carries raw terminal control characters.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import difflib
 import io
 import os
@@ -222,6 +223,15 @@ def _quiet_broken_pipe() -> None:
         pass
 
 
+def _exit_now(code: int) -> NoReturn:
+    """End the process once a command's output is flushed, without the interpreter's teardown
+    (every object, module and thread pool freed one by one: 0.15-0.3 s after a big scan)."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # the reader went away, or it is closed
+            stream.flush()
+    os._exit(code)
+
+
 def _terminate(_sig: int, _frame: object) -> None:
     raise KeyboardInterrupt  # so temp files are removed on the way out
 
@@ -275,9 +285,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] in COMMANDS:
         with _headless_streams():
             try:
-                return _run_headless(args_list)
+                code = _run_headless(args_list)
             except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
-                return exc.code if isinstance(exc.code, int) else 2
+                code = exc.code if isinstance(exc.code, int) else 2
+        if argv is None:  # the process is the command's: nothing is left to tear down
+            _exit_now(code)
+        return code
     if args_list and (problem := _not_a_command(args_list[0])):
         print(f"itrac-tui: {printable(problem)}", file=sys.stderr)
         return 2

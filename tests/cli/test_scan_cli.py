@@ -130,3 +130,21 @@ def test_console_script_never_prints_a_traceback(tmp_path: Path) -> None:
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
+
+
+def test_console_script_output_is_whole_when_it_exits(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    """The entry point ends the process without the interpreter's teardown: what it printed,
+    to a pipe or to a file, and its exit code are those of the command run in-process."""
+    args = ["scan", "--json", "--as-of", "2026-04-20", str(data_dir / "worked_example.csv")]
+    assert main(args) == 0
+    want, want_err = capsys.readouterr()
+    command = [sys.executable, "-m", "itrac_tui", *args]
+    piped = subprocess.run(command, capture_output=True, text=True)
+    assert (piped.returncode, piped.stdout, piped.stderr) == (0, want, want_err)
+    with (tmp_path / "out.json").open("w") as out:
+        assert subprocess.run(command, stdout=out).returncode == 0
+    assert (tmp_path / "out.json").read_text() == want
+    usage = subprocess.run([*command, "--no-such-option"], capture_output=True, text=True)
+    assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr

@@ -217,3 +217,17 @@ def test_line_ends_checked_block_by_block(
     assert stream.streamed_export([lone], load_rules(), AS_OF, chunk_rows=90, min_bytes=0) is None
     lone.write_bytes(text.rstrip(b"\n") + b"\r")  # the last row ends in one
     assert stream.streamed_export([lone], load_rules(), AS_OF, chunk_rows=90, min_bytes=0) is None
+
+
+@pytest.mark.parametrize(
+    ("cells", "start"),
+    [
+        (["ABC-1234567-8", "ABC-1234567-8", "ABC-7654321-0"], 2),  # two canonical numbers
+        (["ABC-1234567-8", "ABC12345678", "abc-1234567-8"], 0),  # one entry, three spellings
+        (["ABC-1234567-8", "XYZ-7654321-0", "XYZ 7654321 0"], 1),  # respelt after the start
+        (["ABC-1234567-8\n", "ABC-1234567-8"], 0),  # a line end in the cell: not canonical
+        (["ABC-1234567-8", None, "ABC-7654321-0"], 2),  # a blank cell joins no entry
+    ],
+)
+def test_last_entry_start_tells_entries_from_spellings(cells: list[str | None], start: int) -> None:
+    assert stream._last_entry_start(pl.Series(cells, dtype=pl.String)) == start

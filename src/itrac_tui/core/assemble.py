@@ -215,7 +215,7 @@ def _by_runs(df: pl.DataFrame, src: str, outputs: dict[str, pl.Expr]) -> pl.Data
     return df.with_columns([starts.get_column(name).gather(run).alias(name) for name in outputs])
 
 
-_CANONICAL_ENTRY = r"^[A-Z0-9]{3}-[0-9]{7}-[0-9]$"
+CANONICAL_ENTRY = r"^[A-Z0-9]{3}-[0-9]{7}-[0-9]$"  # an entry number as ACE writes it
 
 
 def entry_numbers(df: pl.DataFrame, src: str = canon("entry_number")) -> pl.DataFrame:
@@ -223,7 +223,7 @@ def entry_numbers(df: pl.DataFrame, src: str = canon("entry_number")) -> pl.Data
     column `src`. Cells already written FFF-NNNNNNN-C (nearly all) are their own canonical
     form; only the others are normalised, once per run of equal cells when they are many."""
     cells = df.get_column(src)
-    odd = cells.str.contains(_CANONICAL_ENTRY).not_().fill_null(False).arg_true()
+    odd = cells.str.contains(CANONICAL_ENTRY).not_().fill_null(False).arg_true()
     if odd.len() * 4 > df.height:
         return _by_runs(df, src, {"_entry": nz.entry_number(pl.col(src))})
     out = cells.alias("_entry")

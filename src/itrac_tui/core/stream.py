@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -27,6 +28,7 @@ import polars as pl
 
 from itrac_tui.core import normalise as nz
 from itrac_tui.core.assemble import (
+    CANONICAL_ENTRY,
     Assembled,
     CodeTables,
     assemble,
@@ -347,10 +349,16 @@ def _last_entry_start(cells: pl.Series) -> int:
     for i in starts.reverse():  # the last entry starts near the end: stop at the first found
         if i == 0:
             return 0
+        before, here = cells[i - 1], cells[i]
+        if _CANONICAL.match(before or "") and _CANONICAL.match(here or ""):
+            return int(i)  # two canonical spellings that differ: two entries (no query)
         pair = cells.slice(i - 1, 2).to_frame("e").select(nz.entry_compact(pl.col("e")))
         if pair.item(0, 0) != pair.item(1, 0):
             return int(i)
     return 0
+
+
+_CANONICAL = re.compile(CANONICAL_ENTRY.removesuffix("$") + r"\Z")  # $ would pass a final LF
 
 
 @dataclass(frozen=True)
