@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import difflib
+import gc
 import io
 import os
 import signal
@@ -24,6 +25,7 @@ from itrac_tui.allocator import keep_freed_blocks
 from itrac_tui.core.errors import printable
 
 COMMANDS = ("scan", "export", "reconcile")
+GC_YOUNG_OBJECTS = 50_000  # a headless command's collector runs after this many new objects
 COMMAND_HELP = {
     "scan": "summarise refund pathways (table or --json)",
     "export": "write filtered lines, CAPE declaration, worklists",
@@ -248,13 +250,16 @@ def _not_a_command(first: str) -> str | None:
     return None
 
 
-def _run_headless(args_list: list[str]) -> int:
+def _run_headless(args_list: list[str], own_process: bool = False) -> int:
     from itrac_tui.commands import export as export_cmd
     from itrac_tui.commands import reconcile as reconcile_cmd
     from itrac_tui.commands import scan as scan_cmd
 
     args = build_parser().parse_args(args_list)
     runner = {"scan": scan_cmd.run, "export": export_cmd.run, "reconcile": reconcile_cmd.run}
+    if own_process:  # the modules' objects live to the end: the collector need not look at
+        gc.freeze()  # them again, and a command's own (polars expressions) go by their counts
+        gc.set_threshold(GC_YOUNG_OBJECTS, *gc.get_threshold()[1:])
     try:
         code = runner[args.command](args)
         sys.stdout.flush()
@@ -285,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args_list and args_list[0] in COMMANDS:
         with _headless_streams():
             try:
-                code = _run_headless(args_list)
+                code = _run_headless(args_list, own_process=argv is None)
             except SystemExit as exc:  # argparse: --help (0) or a usage error (2)
                 code = exc.code if isinstance(exc.code, int) else 2
         if argv is None:  # the process is the command's: nothing is left to tear down

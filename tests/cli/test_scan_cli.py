@@ -148,3 +148,15 @@ def test_console_script_output_is_whole_when_it_exits(
     assert (tmp_path / "out.json").read_text() == want
     usage = subprocess.run([*command, "--no-such-option"], capture_output=True, text=True)
     assert usage.returncode == 2 and "unrecognized arguments" in usage.stderr
+
+
+def test_in_process_commands_leave_the_collector_alone(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    """Only a process of its own has its collector tuned (a test run or a caller keeps its own)."""
+    import gc
+
+    before = (gc.get_freeze_count(), gc.get_threshold())
+    assert main(["scan", "--json", str(data_dir / "worked_example.csv")]) == 0
+    capsys.readouterr()
+    assert (gc.get_freeze_count(), gc.get_threshold()) == before
