@@ -8,7 +8,7 @@ from functools import cache, lru_cache
 
 import polars as pl
 
-from itrac_tui.core import money
+from itrac_tui.core import money, queries
 
 _EXCEL_EPOCH = date(1899, 12, 30)
 # Outside these, not a customs date: before 1900, or so late that a deadline would pass 9999.
@@ -233,26 +233,18 @@ def check_digit_ok(compact: pl.Series) -> pl.Series:
     Takes compact entry numbers (entry_compact). The sum is looked up in three parts: the
     filer code (few distinct: each worked out once), then digits 4-6 and 7-10 in tables.
     """
-    df = pl.DataFrame({"c": compact.cast(pl.String)}).with_columns(p=pl.col("c").str.slice(0, 3))
-    prefixes = df.get_column("p").unique().to_list()
-    filers = pl.DataFrame(
-        {"p": prefixes, "f": [_filer_share(p) for p in prefixes]},
-        schema={"p": pl.String, "f": pl.Int64},
-    )
-    df = df.join(filers, on="p", how="left", maintain_order="left", nulls_equal=True)
+    df = pl.DataFrame({"c": compact.cast(pl.String)})
+    prefix = pl.col("c").str.slice(0, 3)
+    prefixes = df.select(prefix.unique()).to_series().drop_nulls().to_list()
+    shares = pl.Series([_filer_share(p) for p in prefixes], dtype=pl.Int64)
+    filer = prefix.replace_strict(prefixes, shares, default=None, return_dtype=pl.Int64)
     seven = pl.col("c").str.slice(3, 7)
-    df = df.with_columns(
-        n=pl.when(seven.str.contains(r"^[0-9]{7}$")).then(seven.cast(pl.Int64, strict=False))
-    )
+    n = pl.when(seven.str.contains(r"^[0-9]{7}$")).then(seven.cast(pl.Int64, strict=False))
     high, low = _luhn_tables()
-    total = (
-        pl.col("f")
-        + pl.lit(high).gather(pl.col("n") // 10_000)
-        + pl.lit(low).gather(pl.col("n") % 10_000)
-    )
+    total = filer + pl.lit(high).gather(n // 10_000) + pl.lit(low).gather(n % 10_000)
     check = pl.col("c").str.slice(10, 1).cast(pl.Int64, strict=False)
     ok = ((10 - total % 10) % 10 == check) & (pl.col("c").str.len_bytes() == 11)
-    return df.select(ok.fill_null(False)).to_series()
+    return queries.collected(df.lazy().select(ok.fill_null(False))).to_series()
 
 
 # --- statuses, entry types, integers -----------------------------------------------------------
